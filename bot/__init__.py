@@ -1,0 +1,1 @@
+"""The sister-city association bot."""

@@ -1,0 +1,100 @@
+"""The Bot: opens and migrates the database, loads the cogs, answers every error in one place."""
+
+from __future__ import annotations
+
+import logging
+import pkgutil
+from typing import Any
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+import cogs
+from bot import command_sync
+from bot.config import Settings
+from bot.error_handler import answer_error
+from bot.i18n.translator import Translator
+from bot.services import Services
+from db.database import Database
+from db.migrate import migrate
+
+log = logging.getLogger(__name__)
+
+# discord.py declares READY this long after the last GUILD_CREATE (default 2 s). An association's
+# bot is in a handful of servers, whose GUILD_CREATEs arrive together; interactions are answered
+# before READY anyway.
+GUILD_READY_TIMEOUT = 0.5
+
+
+def intents() -> discord.Intents:
+    """The least the features need: guild structure (channels, roles, the bot's own member) to
+    check permissions. No privileged intent: the bot reads no message content and needs no
+    member list, because everything members do arrives as interactions."""
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    return chosen
+
+
+def extension_names() -> list[str]:
+    return sorted(f"cogs.{m.name}" for m in pkgutil.iter_modules(cogs.__path__))
+
+
+class CommandTree(app_commands.CommandTree):
+    async def on_error(
+        self, interaction: discord.Interaction, error: app_commands.AppCommandError
+    ) -> None:
+        await answer_error(interaction, error)
+
+
+class AssociationBot(commands.Bot):
+    """Pass ``connector=`` (an aiohttp connector) to point the bot at another Discord, as the
+    tests do; everything else comes from :class:`Settings`."""
+
+    db: Database
+    services: Services
+
+    def __init__(self, settings: Settings, *, sync_commands: bool = True, **options: Any) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=intents(),
+            tree_cls=CommandTree,
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=GUILD_READY_TIMEOUT,
+            **options,
+        )
+        self.settings = settings
+        self._sync_commands = sync_commands
+
+    async def setup_hook(self) -> None:
+        self.db = await Database.open(self.settings.database_path)
+        before, after = await migrate(self.db)
+        if before != after:
+            log.info(
+                "Database %s migrated from version %d to %d",
+                self.settings.database_path,
+                before,
+                after,
+            )
+        self.services = Services.build(self.db, self.settings.default_preset)
+        await self.tree.set_translator(Translator())
+        for name in extension_names():
+            await self.load_extension(name)
+        if self._sync_commands:
+            await command_sync.sync_if_changed(
+                self.tree, self.services.state, self.settings.dev_guild_id
+            )
+
+    async def on_ready(self) -> None:
+        log.info(
+            "Ready as %s (%s) in %d servers",
+            self.user,
+            self.user.id if self.user else "?",
+            len(self.guilds),
+        )
+
+    async def close(self) -> None:
+        await super().close()
+        if hasattr(self, "db"):
+            await self.db.close()

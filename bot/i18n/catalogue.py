@@ -1,0 +1,101 @@
+"""The message catalogue: every user-facing string, in English and Japanese.
+
+Messages live in ``en.toml`` and ``ja.toml`` beside this file, as nested tables whose dotted path
+is the key (``[setup.saved] channels = "..."`` is ``setup.saved.channels``). Placeholders use
+``str.format`` syntax and must be the same in both languages; :meth:`Catalogue.problems` lists
+every key or placeholder that differs, and a test keeps that list empty.
+
+Command, option and choice localisations live apart, in ``commands.ja.toml``: English is the
+source in the code, so they have no English file.
+"""
+
+from __future__ import annotations
+
+import logging
+import string
+import tomllib
+from functools import cache
+from importlib import resources
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("en", "ja")
+FALLBACK = "en"
+
+
+def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
+    flat: dict[str, str] = {}
+    for key, value in table.items():
+        path = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, path + "."))
+        else:
+            flat[path] = str(value)
+    return flat
+
+
+def _load_toml(name: str) -> dict[str, str]:
+    text = (resources.files("bot.i18n") / name).read_text(encoding="utf-8")
+    return _flatten(tomllib.loads(text))
+
+
+def placeholders(text: str) -> set[str]:
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+class Catalogue:
+    def __init__(self, messages: dict[str, dict[str, str]]) -> None:
+        self._messages = messages
+
+    @classmethod
+    def load(cls) -> Catalogue:
+        return cls({lang: _load_toml(f"{lang}.toml") for lang in LANGUAGES})
+
+    def message_keys(self, language: str = FALLBACK) -> set[str]:
+        return set(self._messages[language])
+
+    def has(self, key: str) -> bool:
+        return key in self._messages[FALLBACK]
+
+    def text(self, language: str, key: str, /, **params: Any) -> str:
+        """The message in ``language`` (else English); a missing key is logged, never raised."""
+        template = self._messages.get(language, {}).get(key) or self._messages[FALLBACK].get(key)
+        if template is None:
+            log.error("Message key %r is missing from the catalogue", key)
+            return key
+        try:
+            return template.format(**params)
+        except (KeyError, IndexError, ValueError):
+            log.exception("Message %r (%s) could not be filled with %r", key, language, params)
+            return template
+
+    def problems(self) -> list[str]:
+        """Keys missing from a language, and placeholders that differ between languages."""
+        found = []
+        all_keys = set().union(*(m.keys() for m in self._messages.values()))
+        for key in sorted(all_keys):
+            texts = {lang: self._messages[lang].get(key) for lang in LANGUAGES}
+            missing = [lang for lang, text in texts.items() if not text]
+            if missing:
+                found.append(f"{key}: missing in {', '.join(missing)}")
+                continue
+            shapes = {lang: placeholders(text) for lang, text in texts.items() if text}
+            if len({frozenset(s) for s in shapes.values()}) > 1:
+                found.append(f"{key}: placeholders differ {shapes}")
+        return found
+
+
+@cache
+def catalogue() -> Catalogue:
+    return Catalogue.load()
+
+
+@cache
+def command_localisations() -> dict[str, str]:
+    """Japanese names and descriptions of commands, options and choices, by key."""
+    return _load_toml("commands.ja.toml")
+
+
+def t(language: str, key: str, /, **params: Any) -> str:
+    return catalogue().text(language, key, **params)

@@ -1,0 +1,74 @@
+"""Helpers every cog uses to speak to a user: in which language, and how to answer."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.i18n import t
+
+if TYPE_CHECKING:
+    from bot.services import Services
+
+_LOCALE_LANGUAGES = {
+    discord.Locale.japanese: "ja",
+    discord.Locale.american_english: "en",
+    discord.Locale.british_english: "en",
+}
+
+
+def services(interaction: discord.Interaction) -> Services:
+    return interaction.client.services  # type: ignore[attr-defined]
+
+
+def locale_language(interaction: discord.Interaction) -> str | None:
+    """The language of the user's Discord client, where it is one the bot speaks."""
+    return _LOCALE_LANGUAGES.get(interaction.locale)
+
+
+async def language(interaction: discord.Interaction) -> str:
+    """The user's Discord language, else the guild's language setting, else English."""
+    spoken = locale_language(interaction)
+    if spoken is not None:
+        return spoken
+    if interaction.guild_id is not None:
+        return (await services(interaction).settings.get(interaction.guild_id)).language
+    return "en"
+
+
+class Speaker:
+    """One interaction's language, resolved once: ``say = await Speaker.of(i); say("key")``."""
+
+    def __init__(self, interaction: discord.Interaction, language: str) -> None:
+        self.interaction = interaction
+        self.language = language
+
+    @classmethod
+    async def of(cls, interaction: discord.Interaction) -> Speaker:
+        return cls(interaction, await language(interaction))
+
+    def __call__(self, key: str, /, **params: Any) -> str:
+        return t(self.language, key, **params)
+
+    async def send(self, content: str | None = None, /, **kwargs: Any) -> None:
+        await send(self.interaction, content, **kwargs)
+
+
+async def send(
+    interaction: discord.Interaction,
+    content: str | None = None,
+    *,
+    ephemeral: bool = True,
+    **kwargs: Any,
+) -> None:
+    """Answer ``interaction`` whether or not it was already answered or deferred.
+
+    Nothing sent this way pings anyone unless the caller passes ``allowed_mentions``.
+    """
+    kwargs = {k: v for k, v in kwargs.items() if v is not None}
+    kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
+    if interaction.response.is_done():
+        await interaction.followup.send(content, ephemeral=ephemeral, **kwargs)
+    else:
+        await interaction.response.send_message(content, ephemeral=ephemeral, **kwargs)

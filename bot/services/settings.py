@@ -1,0 +1,91 @@
+"""Reading and changing a guild's settings (/setup)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+
+from bot.domain.settings import GuildSettings, RuleChange, apply_rules
+from db import audit, guild_settings
+from db.database import Connection, Database
+
+
+class SettingsService:
+    def __init__(self, db: Database, default_preset: str) -> None:
+        self._db = db
+        self._default_preset = default_preset
+
+    def defaults(self, guild_id: int) -> GuildSettings:
+        return GuildSettings(guild_id=guild_id, preset=self._default_preset)
+
+    async def get(self, guild_id: int) -> GuildSettings:
+        """The guild's settings; a guild never configured gets the defaults, with nothing stored."""
+        async with self._db.read() as conn:
+            stored = await guild_settings.get(conn, guild_id)
+        return stored or self.defaults(guild_id)
+
+    async def set_channels(
+        self,
+        guild_id: int,
+        actor_id: int,
+        *,
+        moderation_channel_id: int | None = None,
+        announcement_channel_id: int | None = None,
+    ) -> GuildSettings:
+        def change(current: GuildSettings) -> GuildSettings:
+            return replace(
+                current,
+                moderation_channel_id=moderation_channel_id or current.moderation_channel_id,
+                announcement_channel_id=announcement_channel_id or current.announcement_channel_id,
+            )
+
+        return await self._update(guild_id, actor_id, "setup.channels", change)
+
+    async def set_roles(
+        self,
+        guild_id: int,
+        actor_id: int,
+        *,
+        staff_role_id: int | None = None,
+        member_role_id: int | None = None,
+    ) -> GuildSettings:
+        def change(current: GuildSettings) -> GuildSettings:
+            return replace(
+                current,
+                staff_role_id=staff_role_id or current.staff_role_id,
+                member_role_id=member_role_id or current.member_role_id,
+            )
+
+        return await self._update(guild_id, actor_id, "setup.roles", change)
+
+    async def update_rules(self, guild_id: int, actor_id: int, change: RuleChange) -> GuildSettings:
+        return await self._update(
+            guild_id, actor_id, "setup.rules", lambda current: apply_rules(current, change)
+        )
+
+    async def _update(
+        self,
+        guild_id: int,
+        actor_id: int,
+        action: str,
+        change: Callable[[GuildSettings], GuildSettings],
+    ) -> GuildSettings:
+        async with self._db.transaction() as conn:
+            current = await self._ensure(conn, guild_id)
+            updated = change(current)
+            if updated != current:
+                await guild_settings.save(conn, updated)
+                await audit.record(
+                    conn,
+                    guild_id,
+                    actor_id,
+                    action,
+                    **{k: v for k, v in vars(updated).items() if getattr(current, k) != v},
+                )
+        return updated
+
+    async def _ensure(self, conn: Connection, guild_id: int) -> GuildSettings:
+        await guild_settings.insert_if_missing(conn, self.defaults(guild_id))
+        stored = await guild_settings.get(conn, guild_id)
+        assert stored is not None  # inserted just above, in the same transaction
+        return stored

@@ -1,0 +1,1 @@
+"""One extension per feature. Thin: read options, check rights, call a service, render."""

@@ -1,0 +1,109 @@
+"""The bot's one SQLite connection, and the only way the rest of the code reaches it.
+
+SQLite runs in WAL mode with foreign keys on. The connection is opened in autocommit mode
+(``isolation_level=None``) so that transactions are explicit: :meth:`Database.transaction` issues
+``BEGIN IMMEDIATE`` (the write lock is taken up front, so two writers never deadlock half-way) and
+commits, or rolls back on any error, cancellation included.
+
+One asyncio lock guards the connection. Without it, a coroutine awaiting inside a transaction would
+let another coroutine's statements run *inside that transaction* on the shared connection.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+BUSY_TIMEOUT_MS = 5_000
+
+Row = sqlite3.Row
+Params = Sequence[Any] | dict[str, Any]
+
+
+class Connection:
+    """What repositories receive: run statements on the connection the caller holds."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return the last inserted rowid (0 where none)."""
+        async with self._conn.execute(sql, params) as cursor:
+            return cursor.lastrowid or 0
+
+    async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return how many rows it changed."""
+        async with self._conn.execute(sql, params) as cursor:
+            return cursor.rowcount
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        async with self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchval(self, sql: str, params: Params = ()) -> Any:
+        row = await self.fetchone(sql, params)
+        return None if row is None else row[0]
+
+
+class Database:
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self.path = path
+
+    @classmethod
+    async def open(cls, path: Path | str) -> Database:
+        """Open (creating the file and its folder if needed) and configure the database."""
+        path = Path(path)
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA foreign_keys = ON")
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        await conn.execute("PRAGMA synchronous = NORMAL")
+        return cls(conn, path)
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Connection]:
+        """A write transaction: everything inside commits together or not at all."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Connection(self._conn)
+            except BaseException:
+                await asyncio.shield(self._conn.rollback())
+                raise
+            await self._conn.commit()
+
+    @asynccontextmanager
+    async def read(self) -> AsyncIterator[Connection]:
+        """Reads that see one consistent snapshot, never another coroutine's open transaction."""
+        async with self._lock:
+            await self._conn.execute("BEGIN")
+            try:
+                yield Connection(self._conn)
+            finally:
+                await asyncio.shield(self._conn.rollback())
+
+    async def user_version(self) -> int:
+        async with self.read() as conn:
+            return int(await conn.fetchval("PRAGMA user_version"))

@@ -1,0 +1,112 @@
+"""Run the sister-city association bot.
+
+    python run_bot.py                   run the bot (Ctrl+C stops it)
+    python run_bot.py migrate           create or upgrade the database, then exit
+    python run_bot.py sync [--guild ID] push the slash commands to Discord, then exit
+
+Settings come from the environment or a .env file beside this script: see README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+
+from bot.config import ConfigError, Settings, load_settings
+
+EXIT_CONFIG = 2
+
+log = logging.getLogger("run_bot")
+
+
+def parse_args(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="run_bot.py",
+        description="Run the sister-city association Discord bot. "
+        "Settings come from the environment or a .env file (see README.md).",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="{run,migrate,sync}")
+    actions.add_parser("run", help="run the bot (the default when no action is given)")
+    actions.add_parser("migrate", help="create or upgrade the database, then exit")
+    sync = actions.add_parser(
+        "sync",
+        help="push the slash commands to Discord, then exit (the bot also does this by itself "
+        "when its commands changed)",
+    )
+    sync.add_argument(
+        "--guild",
+        type=int,
+        metavar="ID",
+        help="only this server (appears at once; handy for testing)",
+    )
+    return parser.parse_args(argv)
+
+
+def setup_logging(level: int) -> None:
+    import discord.utils
+
+    discord.utils.setup_logging(level=level, root=True)
+
+
+async def run(settings: Settings) -> None:
+    from bot.app import AssociationBot
+
+    async with AssociationBot(settings) as bot:
+        await bot.start(settings.token)
+
+
+async def migrate_only(settings: Settings) -> None:
+    from db.database import Database
+    from db.migrate import migrate
+
+    db = await Database.open(settings.database_path)
+    try:
+        before, after = await migrate(db)
+    finally:
+        await db.close()
+    print(f"{settings.database_path}: schema version {before} -> {after}")
+
+
+async def sync_only(settings: Settings, guild_id: int | None) -> None:
+    from bot import command_sync
+    from bot.app import AssociationBot
+
+    async with AssociationBot(settings, sync_commands=False) as bot:
+        await bot.login(settings.token)
+        count = await command_sync.sync(bot.tree, bot.services.state, guild_id)
+    print(f"Synced {count} commands to {'server ' + str(guild_id) if guild_id else 'all servers'}.")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(sys.argv[1:] if argv is None else argv)
+    action = args.action or "run"
+    env_file = Path(__file__).resolve().parent / ".env"
+    try:
+        settings = load_settings(env_file=env_file, require_token=action != "migrate")
+    except ConfigError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_CONFIG
+
+    setup_logging(settings.log_level_number)
+    from db.migrate import DatabaseTooNewError
+
+    try:
+        if action == "migrate":
+            asyncio.run(migrate_only(settings))
+        elif action == "sync":
+            asyncio.run(sync_only(settings, args.guild or settings.dev_guild_id))
+        else:
+            asyncio.run(run(settings))
+    except DatabaseTooNewError as error:
+        log.critical("%s", error)
+        return EXIT_CONFIG
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

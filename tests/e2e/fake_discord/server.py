@@ -1,0 +1,457 @@
+"""A small Discord: REST and gateway over TLS on 127.0.0.1, enough of both for the bot.
+
+It records every REST call, keeps the messages the bot posts, remembers the command set the bot
+synced (and builds interactions from it, as Discord does), and can be told to fail calls.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+import socket
+import ssl
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import trustme
+from aiohttp import WSMsgType, web
+from aiohttp.abc import AbstractResolver, ResolveResult
+
+from tests.e2e.fake_discord.models import User, World, snowflake
+
+DISCORD_HOSTS = ("discord.com", "gateway.discord.gg", "cdn.discordapp.com")
+HEARTBEAT_MS = 41_250
+
+
+@dataclass
+class Call:
+    """One REST request the bot made."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    body: Any
+    files: dict[str, bytes] = field(default_factory=dict)
+    status: int = 200
+
+    def matches(self, method: str, pattern: str) -> bool:
+        return self.method == method and re.fullmatch(pattern, self.path) is not None
+
+
+@dataclass
+class Failure:
+    method: str
+    pattern: str
+    status: int
+    body: dict
+    times: int
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class Resolver(AbstractResolver):
+    """Sends Discord's hosts to the fake and refuses every other host."""
+
+    def __init__(self, port: int) -> None:
+        self._port = port
+
+    async def resolve(
+        self, host: str, port: int = 0, family: int = socket.AF_INET
+    ) -> list[ResolveResult]:
+        if host not in DISCORD_HOSTS:
+            raise OSError(f"the fake Discord refuses to resolve {host!r}")
+        return [
+            ResolveResult(
+                hostname=host,
+                host="127.0.0.1",
+                port=self._port,
+                family=socket.AF_INET,
+                proto=0,
+                flags=socket.AI_NUMERICHOST,
+            )
+        ]
+
+    async def close(self) -> None:
+        return None
+
+
+def json_response(
+    data: Any, status: int = 200, headers: dict[str, str] | None = None
+) -> web.Response:
+    # Exactly "application/json": discord.py does not parse a body whose type carries a charset.
+    return web.Response(
+        body=json.dumps(data).encode(),
+        status=status,
+        headers={"Content-Type": "application/json", **(headers or {})},
+    )
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).isoformat()
+
+
+class FakeDiscord:
+    def __init__(self, world: World | None = None) -> None:
+        self.world = world or World.association()
+        self.application_id = self.world.bot_user.id
+        self.calls: list[Call] = []
+        self.failures: list[Failure] = []
+        self.messages: dict[int, dict] = {}  # message id -> message payload
+        self.commands: dict[str, dict] = {}  # synced command name -> definition
+        self.command_syncs: list[tuple[int | None, list[dict]]] = []
+        self.identifies = 0
+        self.interactions: dict[str, dict] = {}  # token -> the interaction sent with it
+        self.dm_channels: dict[int, User] = {}  # DM channel id -> its user
+        self.files: dict[str, bytes] = {}  # CDN path -> bytes of an attachment users "uploaded"
+        self._changed = asyncio.Condition()
+        self._ws: web.WebSocketResponse | None = None
+        self._seq = itertools.count(1)
+        self._runner: web.AppRunner | None = None
+        self.port = 0
+
+    # ----------------------------------------------------------------- life cycle
+    async def start(self) -> None:
+        ca = trustme.CA()
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ca.issue_cert(*DISCORD_HOSTS).configure_cert(context)
+        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app.router.add_route("GET", "/", self._gateway)
+        app.router.add_route("GET", "/attachments/{path:.*}", self._cdn)
+        app.router.add_route("*", "/api/v{version:\\d+}/{path:.*}", self._rest)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=context)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def stop(self) -> None:
+        if self._ws is not None:
+            await self._ws.close()
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    def resolver(self) -> Resolver:
+        return Resolver(self.port)
+
+    # ----------------------------------------------------------------- gateway
+    async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_json(
+            {"op": 10, "d": {"heartbeat_interval": HEARTBEAT_MS}, "s": None, "t": None}
+        )
+        async for message in ws:
+            if message.type is not WSMsgType.TEXT:
+                continue
+            frame = json.loads(message.data)
+            if frame["op"] == 1:
+                await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
+            elif frame["op"] == 2:
+                self.identifies += 1
+                await self._send_ready(ws)
+            elif frame["op"] == 6:
+                await self._dispatch(ws, "RESUMED", {})
+        if self._ws is ws:
+            self._ws = None
+        return ws
+
+    async def _send_ready(self, ws: web.WebSocketResponse) -> None:
+        guild = self.world.guild
+        await self._dispatch(
+            ws,
+            "READY",
+            {
+                "v": 10,
+                "user": {
+                    **self.world.bot_user.payload(),
+                    "verified": True,
+                    "mfa_enabled": False,
+                    "flags": 0,
+                },
+                "guilds": [{"id": str(guild.id), "unavailable": True}],
+                "session_id": "fake-session",
+                "resume_gateway_url": "wss://gateway.discord.gg",
+                "private_channels": [],
+                "relationships": [],
+                "application": {"id": str(self.application_id), "flags": 0},
+            },
+        )
+        await self._dispatch(ws, "GUILD_CREATE", guild.payload())
+
+    async def _dispatch(self, ws: web.WebSocketResponse, event: str, data: dict) -> None:
+        await ws.send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
+
+    async def dispatch(self, event: str, data: dict) -> None:
+        """Send a gateway event to the connected bot."""
+        if self._ws is None:
+            raise RuntimeError("no bot is connected to the fake gateway")
+        await self._dispatch(self._ws, event, data)
+
+    async def drop_gateway(self) -> None:
+        """Close the bot's gateway connection as Discord does now and then."""
+        if self._ws is not None:
+            await self._ws.close(code=4000)
+
+    async def _cdn(self, request: web.Request) -> web.Response:
+        data = self.files.get(request.path)
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
+
+    # ----------------------------------------------------------------- REST
+    def fail(
+        self,
+        method: str,
+        pattern: str,
+        status: int,
+        *,
+        times: int = 1,
+        body: dict | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        """Make the next ``times`` calls matching ``method`` and ``pattern`` answer ``status``."""
+        headers = {}
+        if status == 429:
+            body = body or {
+                "message": "You are being rate limited.",
+                "global": False,
+                "retry_after": retry_after if retry_after is not None else 0.05,
+            }
+            headers = {"Retry-After": str(body["retry_after"]), "X-RateLimit-Scope": "user"}
+        self.failures.append(
+            Failure(
+                method,
+                pattern,
+                status,
+                body or {"message": "fake failure", "code": 0},
+                times,
+                headers,
+            )
+        )
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        path = "/" + request.match_info["path"]
+        body: Any = None
+        files: dict[str, bytes] = {}
+        if request.content_type == "multipart/form-data":
+            form = await request.post()
+            for name, value in form.items():
+                if name == "payload_json":
+                    body = json.loads(value)  # type: ignore[arg-type]
+                elif hasattr(value, "file"):
+                    files[value.filename] = value.file.read()  # type: ignore[union-attr]
+        elif request.can_read_body:
+            raw = await request.read()
+            body = json.loads(raw) if raw else None
+        call = Call(request.method, path, dict(request.query), body, files)
+        response = self._injected_failure(call) or self._route(call)
+        call.status = response.status
+        self.calls.append(call)
+        async with self._changed:
+            self._changed.notify_all()
+        return response
+
+    def _injected_failure(self, call: Call) -> web.Response | None:
+        for failure in self.failures:
+            if failure.times > 0 and call.matches(failure.method, failure.pattern):
+                failure.times -= 1
+                return json_response(failure.body, failure.status, failure.headers)
+        return None
+
+    def _route(self, call: Call) -> web.Response:
+        m, p = call.method, call.path
+        world = self.world
+        if m == "GET" and p == "/users/@me":
+            return json_response({**world.bot_user.payload(), "verified": True, "flags": 0})
+        if m == "GET" and p == "/oauth2/applications/@me":
+            return json_response(
+                {
+                    "id": str(self.application_id),
+                    "name": "kifa-bot",
+                    "icon": None,
+                    "description": "",
+                    "bot_public": False,
+                    "bot_require_code_grant": False,
+                    "owner": world.guild.owner.payload(),
+                    "verify_key": "00",
+                    "flags": 0,
+                    "summary": "",
+                    "team": None,
+                    "rpc_origins": [],
+                }
+            )
+        if match := re.fullmatch(r"/applications/\d+(?:/guilds/(\d+))?/commands", p):
+            if m == "PUT":
+                return self._sync_commands(
+                    int(match.group(1)) if match.group(1) else None, call.body
+                )
+            return json_response(list(self.commands.values()))
+        if m == "POST" and (match := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", p)):
+            return self._interaction_callback(match.group(2), call.body)
+        if match := re.fullmatch(r"/webhooks/\d+/([^/]+)(?:/messages/([^/]+))?", p):
+            return self._webhook(m, match.group(1), match.group(2), call.body)
+        if match := re.fullmatch(r"/channels/(\d+)/messages(?:/(\d+))?", p):
+            return self._channel_message(m, int(match.group(1)), match.group(2), call.body)
+        if m == "POST" and p == "/users/@me/channels":
+            return self._open_dm(int(call.body["recipient_id"]))
+        if re.fullmatch(r"/guilds/\d+/members/\d+/roles/\d+", p) and m in ("PUT", "DELETE"):
+            return web.Response(status=204)
+        return json_response({"message": f"the fake has no route for {m} {p}", "code": 0}, 404)
+
+    def _sync_commands(self, guild_id: int | None, payload: list[dict]) -> web.Response:
+        self.command_syncs.append((guild_id, payload))
+        synced = []
+        for command in payload:
+            stored = {
+                **command,
+                "id": str(snowflake()),
+                "application_id": str(self.application_id),
+                "version": str(snowflake()),
+            }
+            if guild_id:
+                stored["guild_id"] = str(guild_id)
+            self.commands[command["name"]] = stored
+            synced.append(stored)
+        return json_response(synced)
+
+    # Interaction replies, kept by token so a test can read everything said to one interaction.
+    def _new_message(self, channel_id: int, body: dict | None, **extra: Any) -> dict:
+        body = body or {}
+        message = {
+            "id": str(snowflake()),
+            "channel_id": str(channel_id),
+            "type": 0,
+            "author": self.world.bot_user.payload(),
+            "content": body.get("content") or "",
+            "embeds": body.get("embeds") or [],
+            "components": body.get("components") or [],
+            "attachments": body.get("attachments") or [],
+            "flags": body.get("flags") or 0,
+            "allowed_mentions": body.get("allowed_mentions"),
+            "timestamp": now_iso(),
+            "edited_timestamp": None,
+            "tts": False,
+            "mention_everyone": False,
+            "mentions": [],
+            "mention_roles": [],
+            "pinned": False,
+            **extra,
+        }
+        self.messages[int(message["id"])] = message
+        return message
+
+    def _interaction_callback(self, token: str, body: dict) -> web.Response:
+        kind = body["type"]
+        interaction = self.interactions[token]
+        reply: dict[str, Any] = {"type": kind}
+        if kind in (4, 5, 7):  # message, deferred message, update message
+            data = body.get("data") or {}
+            if kind == 7:
+                message = self.messages[int(interaction["message"]["id"])]
+                self._edit(message, data)
+            else:
+                message = self._new_message(
+                    int(interaction["channel_id"]), data, interaction_token=token
+                )
+                if kind == 5:
+                    message["deferred"] = True
+            reply["message"] = message
+        return json_response(
+            {
+                "interaction": {
+                    "id": interaction["id"],
+                    "type": interaction["type"],
+                    "response_message_id": reply.get("message", {}).get("id"),
+                    "response_message_loading": kind == 5,
+                    "response_message_ephemeral": bool(
+                        (body.get("data") or {}).get("flags", 0) & 64
+                    ),
+                },
+                "resource": reply,
+            }
+        )
+
+    def _edit(self, message: dict, body: dict | None) -> None:
+        for key in ("content", "embeds", "components", "attachments", "flags", "allowed_mentions"):
+            if body and key in body:
+                message[key] = body[key]
+        message["edited_timestamp"] = now_iso()
+        message.pop("deferred", None)
+
+    def _webhook(self, method: str, token: str, message_id: str | None, body: dict) -> web.Response:
+        interaction = self.interactions.get(token)
+        if interaction is None:
+            return json_response({"message": "Unknown Webhook", "code": 10015}, 404)
+        if method == "POST" and message_id is None:
+            return json_response(
+                self._new_message(
+                    int(interaction["channel_id"]), body, interaction_token=token, followup=True
+                )
+            )
+        original = [
+            msg
+            for msg in self.messages.values()
+            if msg.get("interaction_token") == token and not msg.get("followup")
+        ]
+        target = (
+            original[0]
+            if message_id == "@original" and original
+            else self.messages.get(int(message_id) if message_id and message_id.isdigit() else 0)
+        )
+        if target is None:
+            return json_response({"message": "Unknown Message", "code": 10008}, 404)
+        if method == "PATCH":
+            self._edit(target, body)
+        elif method == "DELETE":
+            self.messages.pop(int(target["id"]))
+            return web.Response(status=204)
+        return json_response(target)
+
+    def _channel_message(
+        self, method: str, channel_id: int, message_id: str | None, body: dict
+    ) -> web.Response:
+        if method == "POST" and message_id is None:
+            dm_user = self.dm_channels.get(channel_id)
+            if dm_user is not None and not dm_user.dm_open:
+                return json_response(
+                    {"message": "Cannot send messages to this user", "code": 50007}, 403
+                )
+            return json_response(self._new_message(channel_id, body))
+        message = self.messages.get(int(message_id or 0))
+        if message is None or int(message["channel_id"]) != channel_id:
+            return json_response({"message": "Unknown Message", "code": 10008}, 404)
+        if method == "PATCH":
+            self._edit(message, body)
+        return json_response(message)
+
+    def _open_dm(self, user_id: int) -> web.Response:
+        user = next(m.user for m in self.world.guild.members if m.user.id == user_id)
+        channel_id = next((cid for cid, u in self.dm_channels.items() if u.id == user_id), None)
+        if channel_id is None:
+            channel_id = snowflake()
+            self.dm_channels[channel_id] = user
+        return json_response(
+            {
+                "id": str(channel_id),
+                "type": 1,
+                "recipients": [user.payload()],
+                "last_message_id": None,
+                "flags": 0,
+            }
+        )
+
+    # ----------------------------------------------------------------- waiting
+    async def wait_for_call(self, predicate: Callable[[Call], bool], timeout: float = 5.0) -> Call:
+        async def first() -> Call:
+            async with self._changed:
+                while True:
+                    for call in self.calls:
+                        if predicate(call):
+                            return call
+                    await self._changed.wait()
+
+        return await asyncio.wait_for(first(), timeout)

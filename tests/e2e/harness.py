@@ -1,0 +1,182 @@
+"""Runs the unmodified bot against the fake Discord and lets a test talk to it like a user."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+from bot.app import AssociationBot
+from bot.config import Settings
+from tests.e2e.fake_discord.interactions import command_data, envelope
+from tests.e2e.fake_discord.models import Channel, User
+from tests.e2e.fake_discord.server import Call, FakeDiscord
+
+START_TIMEOUT = 15.0
+REPLY_TIMEOUT = 5.0
+EPHEMERAL = 64
+
+
+@dataclass
+class Message:
+    """What Discord would show for one message the bot sent."""
+
+    data: dict
+
+    @property
+    def content(self) -> str:
+        return self.data.get("content") or ""
+
+    @property
+    def embeds(self) -> list[dict]:
+        return self.data.get("embeds") or []
+
+    @property
+    def ephemeral(self) -> bool:
+        return bool((self.data.get("flags") or 0) & EPHEMERAL)
+
+    @property
+    def text(self) -> str:
+        """Everything a reader sees: content, and every embed's title, text, fields and footer."""
+        parts = [self.content]
+        for embed in self.embeds:
+            parts += [embed.get("title", ""), embed.get("description", "")]
+            for field in embed.get("fields", []):
+                parts += [field.get("name", ""), field.get("value", "")]
+            parts.append((embed.get("footer") or {}).get("text", ""))
+        return "\n".join(p for p in parts if p)
+
+
+class Interaction:
+    """One interaction sent to the bot, and everything the bot answered to it."""
+
+    def __init__(self, fake: FakeDiscord, payload: dict) -> None:
+        self.fake = fake
+        self.payload = payload
+        self.token = payload["token"]
+
+    def calls(self) -> list[Call]:
+        return [c for c in self.fake.calls if self.token in c.path]
+
+    async def callback(self, timeout: float = REPLY_TIMEOUT) -> Call:
+        return await self.fake.wait_for_call(
+            lambda c: c.method == "POST" and c.path.endswith(f"/{self.token}/callback"), timeout
+        )
+
+    async def reply(self, timeout: float = REPLY_TIMEOUT) -> Message:
+        """The answer the user sees: the callback's message, or what filled a deferral."""
+        callback = await self.callback(timeout)
+        if callback.body["type"] in (4, 7):
+            return Message(self._original())
+        await self.fake.wait_for_call(
+            lambda c: (
+                self.token in c.path
+                and c.path != callback.path
+                and c.method in ("POST", "PATCH")
+                and c.status < 300
+            ),
+            timeout,
+        )
+        followups = self.followups()
+        return followups[0] if followups else Message(self._original())
+
+    def followups(self) -> list[Message]:
+        return [
+            Message(m)
+            for m in self.fake.messages.values()
+            if m.get("interaction_token") == self.token and m.get("followup")
+        ]
+
+    def _original(self) -> dict:
+        return next(
+            m
+            for m in self.fake.messages.values()
+            if m.get("interaction_token") == self.token and not m.get("followup")
+        )
+
+
+class Harness:
+    """A fake Discord, the association's server in it, and the real bot connected to it."""
+
+    def __init__(self, fake: FakeDiscord, database_path: Path) -> None:
+        self.fake = fake
+        self.world = fake.world
+        self.database_path = database_path
+        self.bot: AssociationBot | None = None
+        self._task: asyncio.Task | None = None
+
+    # ------------------------------------------------------------- the bot's life
+    def settings(self) -> Settings:
+        return Settings(token="fake-token", database_path=self.database_path, default_preset="kifa")
+
+    async def start(self) -> AssociationBot:
+        connector = aiohttp.TCPConnector(resolver=self.fake.resolver(), ssl=False)
+        bot = AssociationBot(self.settings(), connector=connector)
+        self.bot = bot
+        self._task = asyncio.create_task(bot.start("fake-token"), name="bot.start")
+        ready = asyncio.create_task(self._guild_cached(bot))
+        done, _ = await asyncio.wait(
+            {self._task, ready}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
+        if self._task in done:
+            ready.cancel()
+            await self.stop()
+            self._task.result()  # raises what stopped the start
+            raise RuntimeError("the bot stopped before it was ready")
+        if not done:
+            ready.cancel()
+            await self.stop()
+            raise TimeoutError("the bot did not become ready against the fake Discord")
+        return bot
+
+    async def _guild_cached(self, bot: AssociationBot) -> None:
+        """The bot answers interactions once it has the guild, before discord.py's READY."""
+        while bot.get_guild(self.world.guild.id) is None:
+            await asyncio.sleep(0.005)
+
+    async def stop(self) -> None:
+        if self.bot is not None:
+            await self.bot.close()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(self._task, START_TIMEOUT)
+        self.bot, self._task = None, None
+
+    async def restart(self) -> AssociationBot:
+        await self.stop()
+        return await self.start()
+
+    # ------------------------------------------------------------- talking to it
+    async def send(self, payload: dict) -> Interaction:
+        await self.fake.dispatch("INTERACTION_CREATE", payload)
+        return Interaction(self.fake, payload)
+
+    async def command(
+        self,
+        path: str,
+        *,
+        user: User,
+        locale: str = "en-US",
+        channel: Channel | None = None,
+        in_guild: bool = True,
+        **options: Any,
+    ) -> Interaction:
+        """Type ``/path option:value ...`` as ``user``."""
+        data = command_data(self.fake, path, options)
+        if not in_guild:
+            data.pop("guild_id", None)
+        return await self.send(
+            envelope(self.fake, 2, user, data, locale=locale, channel=channel, in_guild=in_guild)
+        )
+
+    async def ask(self, path: str, *, user: User, locale: str = "en-US", **options: Any) -> Message:
+        """Run a command and return the answer the user sees."""
+        return await (await self.command(path, user=user, locale=locale, **options)).reply()
+
+
+REFERENCE = re.compile(r"\b[0-9A-F]{8}\b")

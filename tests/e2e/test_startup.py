@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+from tests.e2e.harness import Harness
+
+
+async def test_ready_against_a_fresh_database_syncs_the_commands_once(harness: Harness):
+    assert harness.bot is not None
+    await asyncio.wait_for(harness.bot.wait_until_ready(), 3)
+    assert harness.database_path.exists()
+    names = {c["name"] for c in harness.fake.commands.values()}
+    assert {"help", "setup"} <= names
+    assert len(harness.fake.command_syncs) == 1
+    # the synced payload carries the Japanese localisations
+    help_command = harness.fake.commands["help"]
+    assert help_command["name_localizations"]["ja"] == "ヘルプ"
+
+
+async def test_restart_on_a_migrated_database_does_not_sync_again(harness: Harness):
+    await harness.restart()
+    assert len(harness.fake.command_syncs) == 1
+    assert harness.fake.identifies == 2
+    reply = await harness.ask("help", user=harness.world.member)
+    assert "How to start" in reply.text
+
+
+async def test_start_on_a_database_migrated_beforehand(fake_discord, database_path):
+    from db.database import Database
+    from db.migrate import load_migrations, migrate
+
+    db = await Database.open(database_path)
+    await migrate(db)
+    await db.close()
+    h = Harness(fake_discord, database_path)
+    await h.start()
+    try:
+        reply = await h.ask("help", user=h.world.guest, locale="ja")
+        assert "はじめかた" in reply.text
+    finally:
+        await h.stop()
+    with sqlite3.connect(database_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == len(load_migrations())
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
