@@ -90,6 +90,15 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG
 
+    from bot.services import presets
+
+    if settings.default_preset not in presets.available():
+        print(
+            f"error: DEFAULT_PRESET must be one of {', '.join(presets.available())}, "
+            f"not {settings.default_preset!r}.",
+            file=sys.stderr,
+        )
+        return EXIT_CONFIG
     setup_logging(settings.log_level_number)
     from db.migrate import DatabaseTooNewError
 

@@ -58,6 +58,9 @@ class Catalogue:
     def has(self, key: str) -> bool:
         return key in self._messages[FALLBACK]
 
+    def template(self, language: str, key: str) -> str | None:
+        return self._messages.get(language, {}).get(key)
+
     def text(self, language: str, key: str, /, **params: Any) -> str:
         """The message in ``language`` (else English); a missing key is logged, never raised."""
         template = self._messages.get(language, {}).get(key) or self._messages[FALLBACK].get(key)

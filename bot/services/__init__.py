@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.services.bot_state import BotStateService
+from bot.services.cities import CityService
 from bot.services.settings import SettingsService
 from db.database import Database
 
@@ -16,7 +17,9 @@ class Services:
 
     settings: SettingsService
     state: BotStateService
+    cities: CityService
 
     @classmethod
     def build(cls, db: Database, default_preset: str) -> Services:
-        return cls(settings=SettingsService(db, default_preset), state=BotStateService(db))
+        settings = SettingsService(db, default_preset)
+        return cls(settings=settings, state=BotStateService(db), cities=CityService(db, settings))

@@ -71,7 +71,7 @@ class SettingsService:
         change: Callable[[GuildSettings], GuildSettings],
     ) -> GuildSettings:
         async with self._db.transaction() as conn:
-            current = await self._ensure(conn, guild_id)
+            current = await self.ensure(conn, guild_id)
             updated = change(current)
             if updated != current:
                 await guild_settings.save(conn, updated)
@@ -84,7 +84,8 @@ class SettingsService:
                 )
         return updated
 
-    async def _ensure(self, conn: Connection, guild_id: int) -> GuildSettings:
+    async def ensure(self, conn: Connection, guild_id: int) -> GuildSettings:
+        """Inside a caller's transaction: the guild's settings row, stored now if it was missing."""
         await guild_settings.insert_if_missing(conn, self.defaults(guild_id))
         stored = await guild_settings.get(conn, guild_id)
         assert stored is not None  # inserted just above, in the same transaction

@@ -174,6 +174,16 @@ class Harness:
             envelope(self.fake, 2, user, data, locale=locale, channel=channel, in_guild=in_guild)
         )
 
+    async def autocomplete(
+        self, path: str, option: str, typed: str, *, user: User, locale: str = "en-US"
+    ) -> list[dict]:
+        """Type ``typed`` into ``option`` of ``/path``; return the choices the bot offers."""
+        data = command_data(self.fake, path, {option: typed}, focused=option)
+        interaction = await self.send(envelope(self.fake, 4, user, data, locale=locale))
+        callback = await interaction.callback()
+        assert callback.body["type"] == 8, callback.body
+        return callback.body["data"]["choices"]
+
     async def ask(self, path: str, *, user: User, locale: str = "en-US", **options: Any) -> Message:
         """Run a command and return the answer the user sees."""
         return await (await self.command(path, user=user, locale=locale, **options)).reply()

@@ -37,12 +37,13 @@ def test_text_fills_placeholders_and_falls_back_to_english():
 
 def test_japanese_messages_are_not_english_copies():
     cat = catalogue()
-    same = [
-        k
-        for k in cat.message_keys()
-        if cat.text("en", k) == cat.text("ja", k) and re.search("[a-z]{4}", cat.text("en", k))
-    ]
-    assert same == []
+    copied = []
+    for key in cat.message_keys():
+        english = cat.template("en", key)
+        words = re.sub(r"\{[^}]*\}", "", english)
+        if english == cat.template("ja", key) and re.search("[a-z]{4}", words):
+            copied.append(key)
+    assert copied == []
 
 
 @pytest.mark.parametrize("key", sorted(command_localisations()))

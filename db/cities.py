@@ -1,0 +1,83 @@
+"""Repository: a guild's partner cities and their full-text index."""
+
+from __future__ import annotations
+
+import json
+
+from bot.domain.cities import City, parse_cities
+from bot.domain.clock import to_db, utcnow
+from bot.domain.text import search_terms
+from db.database import Connection
+
+
+def _cities_from_rows(rows) -> list[City]:  # type: ignore[no-untyped-def]
+    data = {"cities": [json.loads(r["data"]) for r in rows]}
+    return parse_cities(data) if rows else []
+
+
+async def has_any(conn: Connection, guild_id: int) -> bool:
+    return bool(await conn.fetchval("SELECT 1 FROM cities WHERE guild_id = ? LIMIT 1", (guild_id,)))
+
+
+async def active(conn: Connection, guild_id: int) -> list[City]:
+    rows = await conn.fetchall(
+        "SELECT data FROM cities WHERE guild_id = ? AND active = 1 ORDER BY display_order",
+        (guild_id,),
+    )
+    return _cities_from_rows(rows)
+
+
+async def replace_all(conn: Connection, guild_id: int, cities: list[City]) -> None:
+    """Make ``cities`` the guild's active cities, keeping the row (and id) of every known slug."""
+    now = to_db(utcnow())
+    await conn.execute("UPDATE cities SET active = 0 WHERE guild_id = ?", (guild_id,))
+    for order, city in enumerate(cities, start=1):
+        await conn.execute(
+            "INSERT INTO cities (guild_id, slug, data, display_order, active, updated_at) "
+            "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (guild_id, slug) DO UPDATE SET "
+            "data = excluded.data, display_order = excluded.display_order, active = 1, "
+            "updated_at = excluded.updated_at",
+            (guild_id, city.slug, json.dumps(city.to_dict(), ensure_ascii=False), order, now),
+        )
+    await conn.execute("DELETE FROM city_facts WHERE guild_id = ?", (guild_id,))
+    rows = await conn.fetchall(
+        "SELECT id, slug FROM cities WHERE guild_id = ? AND active = 1", (guild_id,)
+    )
+    ids = {r["slug"]: r["id"] for r in rows}
+    entries = []
+    for city in cities:
+        for language in ("en", "ja"):
+            for text in (*city.facts(language), city.description(language)):
+                if text:
+                    terms = " ".join(search_terms(text))
+                    entries.append((terms, guild_id, ids[city.slug], language, text))
+    await conn.executemany(
+        "INSERT INTO city_facts (terms, guild_id, city_id, language, text) VALUES (?, ?, ?, ?, ?)",
+        entries,
+    )
+
+
+async def search_facts(
+    conn: Connection,
+    guild_id: int,
+    language: str,
+    terms: list[str],
+    slugs: list[str],
+    limit: int = 3,
+) -> list[tuple[str, str]]:
+    """Best facts for ``terms`` as (city slug, text), in ``language``, of ``slugs`` if given."""
+    if not terms:
+        return []
+    query = " OR ".join('"' + t.replace('"', '""') + '"' for t in dict.fromkeys(terms))
+    city_filter = ""
+    params: list = [query, guild_id, language]
+    if slugs:
+        city_filter = f"AND c.slug IN ({', '.join('?' for _ in slugs)})"
+        params += slugs
+    rows = await conn.fetchall(
+        "SELECT c.slug, f.text FROM city_facts AS f JOIN cities AS c ON c.id = f.city_id "
+        "WHERE city_facts MATCH ? AND f.guild_id = ? AND f.language = ? "
+        f"{city_filter} ORDER BY bm25(city_facts) LIMIT ?",
+        [*params, limit],
+    )
+    return [(r["slug"], r["text"]) for r in rows]
