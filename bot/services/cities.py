@@ -78,9 +78,8 @@ class CityService:
         plan = city_answers.understand(question, index, today)
         if isinstance(plan, city_answers.Answer):
             return plan
-        terms = search_terms(question, for_query=True)
-        for name in (n for c in plan.cities for n in c.all_names()):
-            terms = [t for t in terms if t not in search_terms(name)]
+        named = {term for c in plan.cities for n in c.all_names() for term in search_terms(n)}
+        terms = [t for t in search_terms(question, for_query=True) if t not in named]
         slugs = [c.slug for c in plan.cities]
         async with self._db.read() as conn:
             hits = await cities.search_facts(conn, guild_id, language, terms, slugs)
