@@ -13,8 +13,10 @@ from discord.ext import commands
 import cogs
 from bot import command_sync
 from bot.config import Settings
+from bot.domain.clock import Clock
 from bot.error_handler import answer_error
 from bot.i18n.translator import Translator
+from bot.outbox import OutboxWorker
 from bot.services import Services
 from db.database import Database
 from db.migrate import migrate
@@ -53,8 +55,16 @@ class AssociationBot(commands.Bot):
 
     db: Database
     services: Services
+    outbox: OutboxWorker
 
-    def __init__(self, settings: Settings, *, sync_commands: bool = True, **options: Any) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        sync_commands: bool = True,
+        clock: Clock | None = None,
+        **options: Any,
+    ) -> None:
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -65,6 +75,7 @@ class AssociationBot(commands.Bot):
             **options,
         )
         self.settings = settings
+        self.clock = clock or Clock()
         self._sync_commands = sync_commands
 
     async def setup_hook(self) -> None:
@@ -77,7 +88,8 @@ class AssociationBot(commands.Bot):
                 before,
                 after,
             )
-        self.services = Services.build(self.db, self.settings.default_preset)
+        self.services = Services.build(self.db, self.settings.default_preset, self.clock)
+        self.outbox = OutboxWorker(self)
         await self.tree.set_translator(Translator())
         for name in extension_names():
             await self.load_extension(name)
@@ -85,6 +97,7 @@ class AssociationBot(commands.Bot):
             await command_sync.sync_if_changed(
                 self.tree, self.services.state, self.settings.dev_guild_id
             )
+        self.outbox.start()
 
     async def on_ready(self) -> None:
         log.info(
@@ -95,6 +108,8 @@ class AssociationBot(commands.Bot):
         )
 
     async def close(self) -> None:
+        if hasattr(self, "outbox"):
+            await self.outbox.stop()
         await super().close()
         if hasattr(self, "db"):
             await self.db.close()

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
 
 import discord
 from discord import app_commands
 from discord.ext import commands
 
+from bot import autocomplete
 from bot.checks import staff_only
 from bot.domain.cities import COUNTRIES, City, CityDataError, Since
 from bot.domain.city_answers import Answer
-from bot.domain.clock import TOKYO
 from bot.interactions import Speaker, services
 from bot.services import presets
 
@@ -126,23 +125,6 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
     def __init__(self, bot: commands.Bot) -> None:
         self.bot = bot
 
-    async def city_autocomplete(
-        self, interaction: discord.Interaction, current: str
-    ) -> list[app_commands.Choice[str]]:
-        if interaction.guild_id is None:
-            return []
-        say = await Speaker.of(interaction)
-        found = await services(interaction).cities.autocomplete(interaction.guild_id, current)
-        return [
-            app_commands.Choice(
-                name=f"{c.name(say.language)} · {c.name_en if say.language == 'ja' else c.name_ja}"[
-                    :100
-                ],
-                value=c.slug,
-            )
-            for c in found
-        ]
-
     @app_commands.command(name="list", description="The partner cities")
     async def list_cities(self, interaction: discord.Interaction) -> None:
         say = await Speaker.of(interaction)
@@ -159,7 +141,7 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
 
     @app_commands.command(name="info", description="One partner city in full")
     @app_commands.describe(city="Start typing a name, in English or Japanese")
-    @app_commands.autocomplete(city=city_autocomplete)
+    @app_commands.autocomplete(city=autocomplete.cities)
     async def info(self, interaction: discord.Interaction, city: str) -> None:
         say = await Speaker.of(interaction)
         found = await services(interaction).cities.get(interaction.guild_id, city)
@@ -174,7 +156,7 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
     ) -> None:
         say = await Speaker.of(interaction)
         cities = services(interaction).cities
-        today = datetime.now(TOKYO).date()
+        today = services(interaction).clock.today()
         answer = await cities.ask(interaction.guild_id, question, say.language, today)
         if answer is None:
             close = await cities.suggestions(interaction.guild_id, question)

@@ -27,6 +27,15 @@ async def active(conn: Connection, guild_id: int) -> list[City]:
     return _cities_from_rows(rows)
 
 
+async def every(conn: Connection, guild_id: int) -> list[City]:
+    """Active and dropped cities: trips and reports keep naming a city after it is dropped."""
+    rows = await conn.fetchall(
+        "SELECT data FROM cities WHERE guild_id = ? ORDER BY active DESC, display_order",
+        (guild_id,),
+    )
+    return _cities_from_rows(rows)
+
+
 async def replace_all(conn: Connection, guild_id: int, cities: list[City]) -> None:
     """Make ``cities`` the guild's active cities, keeping the row (and id) of every known slug."""
     now = to_db(utcnow())

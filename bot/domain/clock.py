@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from dateutil import tz
 
@@ -26,3 +26,20 @@ def from_db(text: str) -> datetime:
     if moment.tzinfo is None:
         raise ValueError(f"stored time without a timezone: {text!r}")
     return moment
+
+
+class Clock:
+    """Now, and today in the association's calendar. One per bot; tests move it forward to see
+    what a later day brings (an expired membership, a trip that has ended)."""
+
+    def __init__(self) -> None:
+        self._offset = timedelta()
+
+    def now(self) -> datetime:
+        return utcnow() + self._offset
+
+    def today(self) -> date:
+        return self.now().astimezone(TOKYO).date()
+
+    def advance(self, delta: timedelta) -> None:
+        self._offset += delta

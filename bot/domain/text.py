@@ -114,3 +114,26 @@ def search_terms(text: str, *, for_query: bool = False) -> list[str]:
 def trigrams(key: str) -> frozenset[str]:
     padded = f"  {key} "
     return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
+
+
+# Bidirectional overrides and isolates can make stored text read differently from what was typed;
+# zero-width spaces and byte-order marks hide in copied text. Joiners stay: emoji need them.
+_INVISIBLE = dict.fromkeys(
+    [*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x200E, 0x200F, 0xFEFF]
+)
+
+
+def clean_text(text: str, limit: int, *, multiline: bool = False) -> str | None:
+    """``text`` as it should be stored: NFC, no control or invisible characters (newlines kept
+    where ``multiline``), trimmed, at most ``limit`` characters; None when nothing is left."""
+    text = unicodedata.normalize("NFC", text).translate(_INVISIBLE)
+    kept = []
+    for char in text:
+        if char == "\n" and multiline:
+            kept.append(char)
+        elif char in "\t\r\n":
+            kept.append(" " if char != "\r" else "")
+        elif unicodedata.category(char) != "Cc":
+            kept.append(char)
+    cleaned = "".join(kept).strip()[:limit].strip()
+    return cleaned or None

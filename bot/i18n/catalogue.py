@@ -18,6 +18,8 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from bot.i18n.values import localise
+
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "ja")
@@ -68,7 +70,9 @@ class Catalogue:
             log.error("Message key %r is missing from the catalogue", key)
             return key
         try:
-            return template.format(**params)
+            return template.format(
+                **{name: localise(self, language, value) for name, value in params.items()}
+            )
         except (KeyError, IndexError, ValueError):
             log.exception("Message %r (%s) could not be filled with %r", key, language, params)
             return template

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain.clock import Clock
 from bot.services.bot_state import BotStateService
 from bot.services.cities import CityService
+from bot.services.members import MemberService
+from bot.services.outbox import OutboxService
 from bot.services.settings import SettingsService
+from bot.services.trips import TripService
 from db.database import Database
 
 
@@ -15,11 +19,27 @@ from db.database import Database
 class Services:
     """Everything the cogs may call, built once per bot."""
 
+    clock: Clock
     settings: SettingsService
     state: BotStateService
     cities: CityService
+    outbox: OutboxService
+    members: MemberService
+    trips: TripService
 
     @classmethod
-    def build(cls, db: Database, default_preset: str) -> Services:
+    def build(cls, db: Database, default_preset: str, clock: Clock | None = None) -> Services:
+        clock = clock or Clock()
         settings = SettingsService(db, default_preset)
-        return cls(settings=settings, state=BotStateService(db), cities=CityService(db, settings))
+        cities = CityService(db, settings)
+        outbox = OutboxService(db, clock)
+        members = MemberService(db, settings, outbox, clock)
+        return cls(
+            clock=clock,
+            settings=settings,
+            state=BotStateService(db),
+            cities=cities,
+            outbox=outbox,
+            members=members,
+            trips=TripService(db, settings, cities, members, clock),
+        )

@@ -31,6 +31,7 @@ class CityService:
         self._db = db
         self._settings = settings
         self._indexes: dict[int, NameIndex] = {}
+        self._every: dict[int, dict[str, City]] = {}
 
     async def index(self, guild_id: int) -> NameIndex:
         cached = self._indexes.get(guild_id)
@@ -42,6 +43,20 @@ class CityService:
                 found = await self._seed(guild_id)
             cached = self._indexes[guild_id] = NameIndex(found)
         return cached
+
+    async def by_slug(self, guild_id: int) -> dict[str, City]:
+        """Every city the guild ever had, dropped ones included, by slug."""
+        cached = self._every.get(guild_id)
+        if cached is None:
+            await self.index(guild_id)
+            async with self._db.read() as conn:
+                found = await cities.every(conn, guild_id)
+            cached = self._every[guild_id] = {c.slug: c for c in found}
+        return cached
+
+    def _forget(self, guild_id: int) -> None:
+        self._indexes.pop(guild_id, None)
+        self._every.pop(guild_id, None)
 
     async def _seed(self, guild_id: int) -> list[City]:
         settings = await self._settings.get(guild_id)
@@ -108,7 +123,7 @@ class CityService:
             await guild_settings.save(conn, replace(current, preset=name))
             await cities.replace_all(conn, guild_id, list(preset.cities))
             await audit.record(conn, guild_id, actor_id, "city.preset", name)
-        self._indexes.pop(guild_id, None)
+        self._forget(guild_id)
         return list(preset.cities)
 
     async def export(self, guild_id: int) -> bytes:
@@ -133,5 +148,5 @@ class CityService:
             await audit.record(
                 conn, guild_id, actor_id, "city.import", filename[:100], count=len(parsed)
             )
-        self._indexes.pop(guild_id, None)
+        self._forget(guild_id)
         return parsed

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
+import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,7 @@ import aiohttp
 
 from bot.app import AssociationBot
 from bot.config import Settings
+from bot.domain.clock import Clock
 from tests.e2e.fake_discord.interactions import command_data, envelope
 from tests.e2e.fake_discord.models import Channel, User
 from tests.e2e.fake_discord.server import Call, FakeDiscord
@@ -107,6 +109,7 @@ class Harness:
         self.fake = fake
         self.world = fake.world
         self.database_path = database_path
+        self.clock = Clock()  # kept across restarts; tests move it forward
         self.bot: AssociationBot | None = None
         self._task: asyncio.Task | None = None
 
@@ -116,7 +119,7 @@ class Harness:
 
     async def start(self) -> AssociationBot:
         connector = aiohttp.TCPConnector(resolver=self.fake.resolver(), ssl=False)
-        bot = AssociationBot(self.settings(), connector=connector)
+        bot = AssociationBot(self.settings(), connector=connector, clock=self.clock)
         self.bot = bot
         self._task = asyncio.create_task(bot.start("fake-token"), name="bot.start")
         ready = asyncio.create_task(self._guild_cached(bot))
@@ -151,6 +154,39 @@ class Harness:
         await self.stop()
         return await self.start()
 
+    async def configure(self) -> None:
+        """What an admin does first: staff and member roles, review and announcement channels."""
+        guild, admin = self.world.guild, self.world.admin
+        for path, options in (
+            ("setup roles", {"staff": guild.role("Staff"), "member": guild.role("Member")}),
+            (
+                "setup channels",
+                {
+                    "moderation": guild.channel("moderation"),
+                    "announcements": guild.channel("announcements"),
+                },
+            ),
+        ):
+            reply = await self.ask(path, user=admin, options=options)
+            assert reply.content.startswith("Saved."), reply.content
+
+    async def register(self, *users: User) -> None:
+        """Staff register ``users`` as members for this fiscal year."""
+        for user in users:
+            reply = await self.ask("member add", user=self.world.staff, options={"user": user})
+            assert "Registered" in reply.content, reply.content
+
+    def query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        """Read the bot's database as the office would, from outside the bot."""
+        with contextlib.closing(sqlite3.connect(self.database_path)) as conn:
+            return conn.execute(sql, params).fetchall()
+
+    async def outbox_settled(self, timeout: float = 10.0) -> None:
+        """Wait until the outbox worker has delivered (or given up on) every queued row."""
+        async with asyncio.timeout(timeout):
+            while self.query("SELECT 1 FROM outbox WHERE state = 'pending' LIMIT 1"):
+                await asyncio.sleep(0.01)
+
     # ------------------------------------------------------------- talking to it
     async def send(self, payload: dict) -> Interaction:
         await self.fake.dispatch("INTERACTION_CREATE", payload)
@@ -164,10 +200,12 @@ class Harness:
         locale: str = "en-US",
         channel: Channel | None = None,
         in_guild: bool = True,
-        **options: Any,
+        options: dict[str, Any] | None = None,
+        **more: Any,
     ) -> Interaction:
-        """Type ``/path option:value ...`` as ``user``."""
-        data = command_data(self.fake, path, options)
+        """Type ``/path option:value ...`` as ``user``. Options go as keywords, or in
+        ``options`` where one is named like a keyword here (``user``)."""
+        data = command_data(self.fake, path, {**(options or {}), **more})
         if not in_guild:
             data.pop("guild_id", None)
         return await self.send(
@@ -184,9 +222,18 @@ class Harness:
         assert callback.body["type"] == 8, callback.body
         return callback.body["data"]["choices"]
 
-    async def ask(self, path: str, *, user: User, locale: str = "en-US", **options: Any) -> Message:
+    async def ask(
+        self,
+        path: str,
+        *,
+        user: User,
+        locale: str = "en-US",
+        options: dict[str, Any] | None = None,
+        **more: Any,
+    ) -> Message:
         """Run a command and return the answer the user sees."""
-        return await (await self.command(path, user=user, locale=locale, **options)).reply()
+        command = await self.command(path, user=user, locale=locale, options=options, **more)
+        return await command.reply()
 
 
 REFERENCE = re.compile(r"\b[0-9A-F]{8}\b")

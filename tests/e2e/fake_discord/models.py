@@ -168,6 +168,9 @@ class Guild:
     def member(self, user: User) -> Member:
         return next(m for m in self.members if m.user.id == user.id)
 
+    def find_member(self, user_id: int) -> Member | None:
+        return next((m for m in self.members if m.user.id == user_id), None)
+
     def channel(self, name: str) -> Channel:
         return next(c for c in self.channels if c.name == name)
 

@@ -298,9 +298,32 @@ class FakeDiscord:
             return self._channel_message(m, int(match.group(1)), match.group(2), call.body)
         if m == "POST" and p == "/users/@me/channels":
             return self._open_dm(int(call.body["recipient_id"]))
-        if re.fullmatch(r"/guilds/\d+/members/\d+/roles/\d+", p) and m in ("PUT", "DELETE"):
-            return web.Response(status=204)
+        if match := re.fullmatch(r"/guilds/\d+/members/(\d+)/roles/(\d+)", p):
+            return self._member_role(m, int(match.group(1)), int(match.group(2)))
+        if m == "GET" and (match := re.fullmatch(r"/guilds/\d+/members/(\d+)", p)):
+            member = world.guild.find_member(int(match.group(1)))
+            if member is None:
+                return json_response({"message": "Unknown Member", "code": 10007}, 404)
+            return json_response(member.payload())
         return json_response({"message": f"the fake has no route for {m} {p}", "code": 0}, 404)
+
+    def _member_role(self, method: str, user_id: int, role_id: int) -> web.Response:
+        guild = self.world.guild
+        member = guild.find_member(user_id)
+        role = next((r for r in guild.roles if r.id == role_id), None)
+        if member is None:
+            return json_response({"message": "Unknown Member", "code": 10007}, 404)
+        if role is None:
+            return json_response({"message": "Unknown Role", "code": 10011}, 404)
+        bot_member = guild.member(self.world.bot_user)
+        top = max(r.position for r in bot_member.roles)
+        if not guild.permissions(bot_member).manage_roles or role.position >= top:
+            return json_response({"message": "Missing Permissions", "code": 50013}, 403)
+        if method == "PUT" and role not in member.roles:
+            member.roles.append(role)
+        elif method == "DELETE" and role in member.roles:
+            member.roles.remove(role)
+        return web.Response(status=204)
 
     def _sync_commands(self, guild_id: int | None, payload: list[dict]) -> web.Response:
         self.command_syncs.append((guild_id, payload))

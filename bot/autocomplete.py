@@ -1,0 +1,39 @@
+"""Autocomplete callbacks shared by several commands (a city, one of my trips)."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+
+from bot.interactions import Speaker, services
+
+CHOICE_NAME_LIMIT = 100
+
+
+def _choice(name: str, value: str) -> app_commands.Choice[str]:
+    if len(name) > CHOICE_NAME_LIMIT:
+        name = name[: CHOICE_NAME_LIMIT - 1] + "…"
+    return app_commands.Choice(name=name, value=value)
+
+
+async def cities(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
+    if interaction.guild_id is None:
+        return []
+    say = await Speaker.of(interaction)
+    found = await services(interaction).cities.autocomplete(interaction.guild_id, current)
+    other = "name_en" if say.language == "ja" else "name_ja"
+    return [_choice(f"{c.name(say.language)} · {getattr(c, other)}", c.slug) for c in found]
+
+
+async def my_trips(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    if interaction.guild_id is None:
+        return []
+    say = await Speaker.of(interaction)
+    found = await services(interaction).trips.autocomplete(
+        interaction.guild_id, interaction.user.id, current[:100]
+    )
+    return [
+        _choice(say("trip.label", city=v.city, span=v.trip.span), str(v.trip.id)) for v in found
+    ]

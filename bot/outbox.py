@@ -1,0 +1,186 @@
+"""The worker that delivers the outbox: role changes, channel posts and edits, direct messages.
+
+Rows come from bot.services.outbox, written in the same transaction as the decision that caused
+them. The worker takes the oldest pending row of each target, delivers several targets at once,
+records the message id Discord returns, retries server errors, rate limits and network failures
+with backoff, and records permanent errors (such as 50007, "cannot send messages to this user").
+It picks up where it left off after a restart, because everything it knows is in the database.
+
+Messages are described in the payload as ``{"render": name, ...}``; the feature that queued them
+registers a renderer under that name, which builds the Discord message from the database at
+delivery time (so an edit always shows the current state).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+import discord
+
+from db.outbox import OutboxRow
+
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
+
+log = logging.getLogger(__name__)
+
+BATCH = 16
+IDLE_WAIT = 60.0
+
+
+@dataclass
+class Rendered:
+    """A message ready for Discord. Nothing in it pings anyone unless ``mentions`` says so."""
+
+    content: str | None = None
+    embeds: list[discord.Embed] = field(default_factory=list)
+    view: discord.ui.View | None = None
+    mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
+
+
+Renderer = Callable[["AssociationBot", dict[str, Any]], Awaitable[Rendered]]
+
+
+class Permanent(Exception):
+    """Delivery can never succeed (e.g. the channel is gone); carries Discord's error code."""
+
+    def __init__(self, reason: str, code: int | None = None) -> None:
+        super().__init__(reason)
+        self.code = code
+
+
+class OutboxWorker:
+    def __init__(self, bot: AssociationBot) -> None:
+        self.bot = bot
+        self.service = bot.services.outbox
+        self.renderers: dict[str, Renderer] = {}
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def register(self, name: str, renderer: Renderer) -> None:
+        self.renderers[name] = renderer
+
+    def start(self) -> None:
+        self.service.on_wake(self._wake.set)
+        self._task = asyncio.create_task(self._run(), name="outbox")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _run(self) -> None:
+        await self.bot.wait_until_ready()
+        while True:
+            self._wake.clear()
+            try:
+                rows = await self.service.due(BATCH)
+                if rows:
+                    await asyncio.gather(*(self.deliver(row) for row in rows))
+                    continue
+                await self._sleep_until_due()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("The outbox worker failed; retrying in a few seconds")
+                await asyncio.sleep(5)
+
+    async def _sleep_until_due(self) -> None:
+        when = await self.service.next_attempt()
+        timeout = IDLE_WAIT
+        if when is not None:
+            timeout = min(max((when - self.service.now()).total_seconds(), 0.0), IDLE_WAIT)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._wake.wait(), timeout)
+
+    async def deliver(self, row: OutboxRow) -> None:
+        row = await self.service.started(row)
+        try:
+            message_id = await self._perform(row)
+        except Permanent as error:
+            log.warning("Outbox row %d (%s) failed for good: %s", row.id, row.kind, error)
+            await self.service.failed(row, str(error), error.code)
+        except discord.HTTPException as error:
+            if error.status >= 500 or error.status == 429:
+                await self._retry(row, f"{error.status} {error.text}")
+            else:
+                log.warning("Outbox row %d (%s) refused by Discord: %s", row.id, row.kind, error)
+                await self.service.failed(row, f"{error.status} {error.text}", error.code)
+        except (aiohttp.ClientError, OSError, TimeoutError) as error:
+            await self._retry(row, f"{type(error).__name__}: {error}")
+        except asyncio.CancelledError:
+            raise
+        except Exception as error:
+            log.exception("Outbox row %d (%s) could not be delivered", row.id, row.kind)
+            await self._retry(row, f"{type(error).__name__}: {error}")
+        else:
+            await self.service.delivered(row, message_id)
+
+    async def _retry(self, row: OutboxRow, reason: str) -> None:
+        when = await self.service.retry_later(row, reason)
+        log.info("Outbox row %d (%s) will be retried at %s: %s", row.id, row.kind, when, reason)
+
+    async def _perform(self, row: OutboxRow) -> int | None:
+        p = row.payload
+        if row.kind in ("role.add", "role.remove"):
+            await self._change_role(row.guild_id, p["user_id"], p["role_id"], row.kind)
+            return None
+        if row.kind == "message.post":
+            rendered = await self._render(p)
+            channel = self.bot.get_partial_messageable(p["channel_id"], guild_id=row.guild_id)
+            message = await channel.send(
+                rendered.content,
+                embeds=rendered.embeds,
+                view=rendered.view or discord.utils.MISSING,
+                allowed_mentions=rendered.mentions,
+            )
+            return message.id
+        if row.kind == "message.edit":
+            posted = await self.service.message_id(p["source"])
+            if posted is None:
+                raise Permanent("the message to edit was never posted")
+            rendered = await self._render(p)
+            channel = self.bot.get_partial_messageable(p["channel_id"], guild_id=row.guild_id)
+            await channel.get_partial_message(posted).edit(
+                content=rendered.content,
+                embeds=rendered.embeds,
+                view=rendered.view,
+                allowed_mentions=rendered.mentions,
+            )
+            return posted
+        if row.kind == "dm":
+            rendered = await self._render(p)
+            dm = await self.bot.create_dm(discord.Object(p["user_id"]))
+            message = await dm.send(
+                rendered.content, embeds=rendered.embeds, allowed_mentions=rendered.mentions
+            )
+            return message.id
+        raise Permanent(f"unknown outbox kind {row.kind!r}")
+
+    async def _render(self, payload: dict[str, Any]) -> Rendered:
+        renderer = self.renderers.get(payload["message"]["render"])
+        if renderer is None:
+            raise Permanent(f"no renderer for {payload['message']['render']!r}")
+        return await renderer(self.bot, payload["message"])
+
+    async def _change_role(self, guild_id: int, user_id: int, role_id: int, kind: str) -> None:
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            raise Permanent("the bot is no longer in this server")
+        try:
+            member = await guild.fetch_member(user_id)
+        except discord.NotFound as error:
+            raise Permanent("the member is not in the server", error.code) from None
+        role = discord.Object(role_id)
+        if kind == "role.add":
+            await member.add_roles(role, reason="Registered member")
+        else:
+            await member.remove_roles(role, reason="Membership ended")

@@ -1,0 +1,270 @@
+"""The member registry (/member) and the member role kept in step with it.
+
+Every change to a member's history is followed, in the same transaction, by the role change it
+implies: the outbox gives the member role to whoever is a member today and takes it from whoever
+is not. ``members.role_held`` remembers what was last asked of Discord, so nothing is asked twice.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+from datetime import date
+
+from bot.domain.clock import Clock
+from bot.domain.dates import parse_date
+from bot.domain.errors import DomainError
+from bot.domain.fiscal import FiscalYear
+from bot.domain.member_csv import ImportRow, RowProblem, read_members
+from bot.domain.membership import Period, default_term, member_on, plan_registration
+from bot.domain.settings import GuildSettings
+from bot.domain.text import clean_text
+from bot.services.outbox import OutboxService
+from bot.services.settings import SettingsService
+from db import audit, members
+from db.database import Connection, Database
+from db.members import MemberRecord
+
+MAX_NUMBER = 40
+MAX_IMPORT_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class Registered:
+    kind: str  # registered | renewed | unchanged
+    valid_from: date
+    expires: date
+    number: str | None
+    member_today: bool
+
+
+@dataclass
+class ImportResult:
+    registered: int = 0
+    renewed: int = 0
+    unchanged: int = 0
+    problems: list[RowProblem] = field(default_factory=list)
+
+
+class MemberService:
+    def __init__(
+        self, db: Database, settings: SettingsService, outbox: OutboxService, clock: Clock
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._outbox = outbox
+        self._clock = clock
+
+    # ------------------------------------------------------------------ reading
+    async def is_member(self, guild_id: int, user_id: int, day: date | None = None) -> bool:
+        async with self._db.read() as conn:
+            periods = await members.periods(conn, guild_id, user_id)
+        return member_on(periods, day or self._clock.today())
+
+    async def require_member(self, guild_id: int, user_id: int) -> None:
+        """Trips and reports need a membership valid today; say how to get one otherwise."""
+        async with self._db.read() as conn:
+            periods = await members.periods(conn, guild_id, user_id)
+        if not member_on(periods, self._clock.today()):
+            raise DomainError("member.required" if not periods else "member.lapsed")
+
+    async def registry(self, guild_id: int) -> list[MemberRecord]:
+        async with self._db.read() as conn:
+            return await members.registry(conn, guild_id)
+
+    def status(self, period: Period) -> str:
+        today = self._clock.today()
+        if period.ended_on is not None and period.ended_on <= today:
+            return "ended"
+        if period.valid_on(today):
+            return "active"
+        return "expired" if period.expires < today else "future"
+
+    def registry_csv(self, records: list[MemberRecord]) -> bytes:
+        """UTF-8 with a byte-order mark, so Excel opens Japanese names correctly."""
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow(
+            ["discord_user_id", "display_name", "membership_number", "since", "expires", "status"]
+        )
+        for r in records:
+            writer.writerow(
+                [
+                    r.user_id,
+                    _spreadsheet_safe(r.display_name or ""),
+                    _spreadsheet_safe(r.period.number or ""),
+                    r.period.valid_from.isoformat(),
+                    r.period.expires.isoformat(),
+                    self.status(r.period),
+                ]
+            )
+        return out.getvalue().encode("utf-8-sig")
+
+    # ------------------------------------------------------------------ changing
+    async def add(
+        self,
+        guild_id: int,
+        actor_id: int,
+        user_id: int,
+        display_name: str | None,
+        number: str | None = None,
+        since: str | None = None,
+        expires: str | None = None,
+    ) -> Registered:
+        today = self._clock.today()
+        settings = await self._settings.get(guild_id)
+        default_from, default_to = default_term(today, settings.fiscal_year_start_month)
+        valid_from = parse_date(since, today) if since else default_from
+        valid_to = parse_date(expires, today) if expires else default_to
+        if not expires and valid_from > default_to:
+            valid_to = FiscalYear.containing(valid_from, settings.fiscal_year_start_month).end
+        number = clean_text(number, MAX_NUMBER) if number else None
+        async with self._db.transaction() as conn:
+            result = await self._register(
+                conn, guild_id, actor_id, user_id, display_name, number, valid_from, valid_to
+            )
+        self._outbox.wake()
+        return result
+
+    async def _register(
+        self,
+        conn: Connection,
+        guild_id: int,
+        actor_id: int,
+        user_id: int,
+        display_name: str | None,
+        number: str | None,
+        valid_from: date,
+        expires: date,
+    ) -> Registered:
+        await members.ensure_member(conn, guild_id, user_id, display_name)
+        periods = await members.periods(conn, guild_id, user_id)
+        plan = plan_registration(periods, valid_from, expires, number)
+        if plan.kind == "registered":
+            period_id = await members.insert_period(
+                conn, guild_id, user_id, number, plan.valid_from, plan.expires
+            )
+        else:
+            assert plan.renews is not None
+            period_id = plan.renews.id
+            if plan.kind == "renewed":
+                await members.update_period(conn, period_id, number, plan.valid_from, plan.expires)
+        period = Period(period_id, plan.valid_from, plan.expires, number=number)
+        if plan.kind != "unchanged":
+            await members.record_event(
+                conn, guild_id, user_id, period, plan.kind, actor_id, self._clock.now()
+            )
+            await audit.record(
+                conn,
+                guild_id,
+                actor_id,
+                f"member.{plan.kind}",
+                str(user_id),
+                number=number,
+                valid_from=plan.valid_from,
+                expires=plan.expires,
+            )
+        member_today = await self._keep_role_in_step(conn, guild_id, user_id)
+        return Registered(plan.kind, plan.valid_from, plan.expires, number, member_today)
+
+    async def remove(self, guild_id: int, actor_id: int, user_id: int) -> Period:
+        today = self._clock.today()
+        async with self._db.transaction() as conn:
+            periods = await members.periods(conn, guild_id, user_id)
+            live = [p for p in periods if p.live and p.expires >= today]
+            if not live:
+                raise DomainError("member.not_registered")
+            for period in live:
+                await members.end_period(conn, period.id, today)
+                await members.record_event(
+                    conn, guild_id, user_id, period, "ended", actor_id, self._clock.now()
+                )
+            await audit.record(conn, guild_id, actor_id, "member.ended", str(user_id))
+            await self._keep_role_in_step(conn, guild_id, user_id)
+        self._outbox.wake()
+        return live[-1]
+
+    async def import_csv(self, guild_id: int, actor_id: int, data: bytes) -> ImportResult:
+        if len(data) > MAX_IMPORT_BYTES:
+            raise DomainError("member.import.too_big", max_kb=MAX_IMPORT_BYTES // 1000)
+        today = self._clock.today()
+        settings = await self._settings.get(guild_id)
+        rows, problems = read_members(data, today)
+        result = ImportResult(problems=list(problems))
+        async with self._db.transaction() as conn:
+            for row in rows:
+                outcome = await self._import_row(conn, guild_id, actor_id, row, settings, today)
+                if isinstance(outcome, RowProblem):
+                    result.problems.append(outcome)
+                else:
+                    setattr(result, outcome, getattr(result, outcome) + 1)
+        result.problems.sort(key=lambda p: p.line)
+        self._outbox.wake()
+        return result
+
+    async def _import_row(
+        self,
+        conn: Connection,
+        guild_id: int,
+        actor_id: int,
+        row: ImportRow,
+        settings: GuildSettings,
+        today: date,
+    ) -> str | RowProblem:
+        """A row without a start runs from the current fiscal year's start, or from the start of
+        the fiscal year it expires in where that is earlier (back-filled history)."""
+        month = settings.fiscal_year_start_month
+        start, end = default_term(today, month)
+        expires = row.expires or end
+        valid_from = min(start, FiscalYear.containing(expires, month).start)
+        try:
+            registered = await self._register(
+                conn, guild_id, actor_id, row.user_id, None, row.number, valid_from, expires
+            )
+        except DomainError as error:
+            return RowProblem(row.line, error.key, error.params)
+        return registered.kind
+
+    # ------------------------------------------------------------------ the role
+    async def keep_roles_in_step(self, guild_id: int) -> None:
+        """Record expiries and queue the role changes the calendar implies (the daily task and
+        start-up run this)."""
+        today = self._clock.today()
+        async with self._db.transaction() as conn:
+            for user_id, period in await members.newly_expired(conn, guild_id, today):
+                await members.record_event(
+                    conn, guild_id, user_id, period, "expired", None, self._clock.now()
+                )
+            for user_id, _ in await members.roles_out_of_step(conn, guild_id, today):
+                await self._keep_role_in_step(conn, guild_id, user_id)
+        self._outbox.wake()
+
+    async def guilds(self) -> list[int]:
+        async with self._db.read() as conn:
+            return await members.guilds(conn)
+
+    async def _keep_role_in_step(self, conn: Connection, guild_id: int, user_id: int) -> bool:
+        """Queue the member role change today's membership implies; return membership today."""
+        settings = await self._settings.ensure(conn, guild_id)
+        member_today = member_on(
+            await members.periods(conn, guild_id, user_id), self._clock.today()
+        )
+        role_id = settings.member_role_id
+        if role_id is not None and member_today != await members.role_held(conn, guild_id, user_id):
+            kind = "role.add" if member_today else "role.remove"
+            await self._outbox.enqueue(
+                conn,
+                guild_id,
+                kind,
+                f"member:{guild_id}:{user_id}",
+                user_id=user_id,
+                role_id=role_id,
+            )
+            await members.set_role_held(conn, guild_id, user_id, member_today)
+        return member_today
+
+
+def _spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection)."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

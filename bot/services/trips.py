@@ -1,0 +1,114 @@
+"""Members' trips: /trip log, list and cancel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain.cities import City
+from bot.domain.clock import Clock
+from bot.domain.dates import parse_date
+from bot.domain.errors import DomainError
+from bot.domain.text import clean_text
+from bot.domain.trips import MAX_NOTE, Trip, check_new_trip
+from bot.services.cities import CityService
+from bot.services.members import MemberService
+from bot.services.settings import SettingsService
+from db import audit, trips
+from db.database import Database
+
+MAX_CHOICES = 25
+
+
+@dataclass(frozen=True)
+class TripView:
+    """A trip with its city, as a member sees it."""
+
+    trip: Trip
+    city: City
+
+
+class TripService:
+    def __init__(
+        self,
+        db: Database,
+        settings: SettingsService,
+        cities: CityService,
+        members: MemberService,
+        clock: Clock,
+    ) -> None:
+        self._db = db
+        self._settings = settings
+        self._cities = cities
+        self._members = members
+        self._clock = clock
+
+    async def log(
+        self,
+        guild_id: int,
+        user_id: int,
+        city_typed: str,
+        start_text: str,
+        end_text: str | None = None,
+        note: str | None = None,
+    ) -> TripView:
+        await self._members.require_member(guild_id, user_id)
+        city = await self._cities.get(guild_id, city_typed)
+        today = self._clock.today()
+        start = parse_date(start_text, today)
+        end = parse_date(end_text, today) if end_text else start
+        settings = await self._settings.get(guild_id)
+        cleaned_note = clean_text(note, MAX_NOTE, multiline=True) if note else None
+        async with self._db.transaction() as conn:
+            city_row = await trips.city_id(conn, guild_id, city.slug)
+            if city_row is None:
+                raise DomainError("city.not_found", query=city_typed[:100])
+            same_city = await trips.of_member_in_city(conn, guild_id, user_id, city_row)
+            check_new_trip(city, start, end, today, settings.fiscal_year_start_month, same_city)
+            trip_id = await trips.insert(
+                conn, guild_id, user_id, city_row, start, end, cleaned_note, self._clock.now()
+            )
+            await audit.record(
+                conn, guild_id, user_id, "trip.logged", f"trip:{trip_id}", city=city.slug,
+                start=start, end=end,
+            )  # fmt: skip
+        trip = Trip(trip_id, user_id, city.slug, start, end, cleaned_note)
+        return TripView(trip, city)
+
+    async def mine(self, guild_id: int, user_id: int) -> list[TripView]:
+        """The member's trips, newest first (cancelled ones left out)."""
+        async with self._db.read() as conn:
+            found = await trips.of_member(conn, guild_id, user_id)
+        return await self._with_cities(guild_id, found)
+
+    async def _with_cities(self, guild_id: int, found: list[Trip]) -> list[TripView]:
+        by_slug = await self._cities.by_slug(guild_id)
+        return [TripView(t, by_slug[t.city_slug]) for t in found if t.city_slug in by_slug]
+
+    async def autocomplete(self, guild_id: int, user_id: int, typed: str) -> list[TripView]:
+        views = await self.mine(guild_id, user_id)
+        typed = typed.strip().casefold()
+        if typed:
+            views = [
+                v
+                for v in views
+                if typed in v.city.name("en").casefold()
+                or typed in v.city.name("ja")
+                or typed in v.trip.start.isoformat()
+            ]
+        return views[:MAX_CHOICES]
+
+    async def own_trip(self, guild_id: int, user_id: int, reference: str) -> TripView:
+        """The member's own, not cancelled trip that an autocomplete value names."""
+        trip_id = int(reference) if reference.strip().isdigit() else None
+        async with self._db.read() as conn:
+            trip = await trips.get(conn, guild_id, trip_id) if trip_id else None
+        if trip is None or trip.user_id != user_id or trip.cancelled:
+            raise DomainError("trip.unknown")
+        return (await self._with_cities(guild_id, [trip]))[0]
+
+    async def cancel(self, guild_id: int, user_id: int, reference: str) -> TripView:
+        view = await self.own_trip(guild_id, user_id, reference)
+        async with self._db.transaction() as conn:
+            await trips.cancel(conn, view.trip.id, self._clock.now())
+            await audit.record(conn, guild_id, user_id, "trip.cancelled", f"trip:{view.trip.id}")
+        return view

@@ -1,0 +1,89 @@
+"""/trip: members log their visits to the partner cities, list and cancel them."""
+
+from __future__ import annotations
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import autocomplete
+from bot.interactions import Speaker, services
+from bot.services.trips import TripView
+
+LIST_LINES = 25
+
+
+def trip_line(say: Speaker, view: TripView) -> str:
+    line = say("trip.label", city=view.city, span=view.trip.span)
+    if view.trip.note:
+        line += " — " + discord.utils.escape_markdown(view.trip.note.replace("\n", " ")[:80])
+    return "• " + line
+
+
+@app_commands.guild_only()
+class Trips(
+    commands.GroupCog, group_name="trip", group_description="Your visits to partner cities"
+):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @app_commands.command(name="log", description="Log a visit to a partner city")
+    @app_commands.describe(
+        city="Start typing a name, in English or Japanese",
+        start="First day, e.g. 2025-08-03, 3 Aug 2025 or 2025年8月3日",
+        end="Last day (default: the same day)",
+        note="A short note for yourself (optional)",
+    )
+    @app_commands.autocomplete(city=autocomplete.cities)
+    async def log(
+        self,
+        interaction: discord.Interaction,
+        city: app_commands.Range[str, 1, 100],
+        start: app_commands.Range[str, 1, 40],
+        end: app_commands.Range[str, 1, 40] | None = None,
+        note: app_commands.Range[str, 1, 500] | None = None,
+    ) -> None:
+        say = await Speaker.of(interaction)
+        view = await services(interaction).trips.log(
+            interaction.guild_id, interaction.user.id, city, start, end, note
+        )
+        await say.send(
+            say("trip.log.done", trip=say("trip.label", city=view.city, span=view.trip.span))
+        )
+
+    @app_commands.command(name="list", description="Your trips, newest first")
+    async def list_trips(self, interaction: discord.Interaction) -> None:
+        say = await Speaker.of(interaction)
+        svc = services(interaction)
+        views = await svc.trips.mine(interaction.guild_id, interaction.user.id)
+        if not views:
+            await svc.members.require_member(interaction.guild_id, interaction.user.id)
+            await say.send(say("trip.list.empty"))
+            return
+        lines = [trip_line(say, v) for v in views[:LIST_LINES]]
+        if len(views) > LIST_LINES:
+            lines.append(say("trip.list.more", count=len(views) - LIST_LINES))
+        embed = discord.Embed(
+            title=say("trip.list.title", count=len(views)),
+            description="\n".join(lines),
+            colour=discord.Colour.orange(),
+        )
+        await say.send(embed=embed)
+
+    @app_commands.command(name="cancel", description="Cancel one of your trips")
+    @app_commands.describe(trip="Pick the trip from the list")
+    @app_commands.autocomplete(trip=autocomplete.my_trips)
+    async def cancel(
+        self, interaction: discord.Interaction, trip: app_commands.Range[str, 1, 100]
+    ) -> None:
+        say = await Speaker.of(interaction)
+        view = await services(interaction).trips.cancel(
+            interaction.guild_id, interaction.user.id, trip
+        )
+        await say.send(
+            say("trip.cancel.done", trip=say("trip.label", city=view.city, span=view.trip.span))
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Trips(bot))

@@ -1,0 +1,184 @@
+"""Repository: the member registry (members, their membership periods, and the history)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.domain.clock import to_db
+from bot.domain.membership import Period
+from db.database import Connection
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    """One line of the registry: a member and their latest period."""
+
+    user_id: int
+    display_name: str | None
+    period: Period
+
+
+def _day(text: str | None) -> date | None:
+    return None if text is None else date.fromisoformat(text)
+
+
+def _period(r: Any) -> Period:
+    return Period(
+        id=r["id"],
+        valid_from=date.fromisoformat(r["valid_from"]),
+        expires=date.fromisoformat(r["expires"]),
+        ended_on=_day(r["ended_on"]),
+        number=r["number"],
+    )
+
+
+_PERIOD_COLUMNS = "p.id, p.valid_from, p.expires, p.ended_on, p.number"
+
+
+async def periods(conn: Connection, guild_id: int, user_id: int) -> list[Period]:
+    rows = await conn.fetchall(
+        f"SELECT {_PERIOD_COLUMNS} FROM membership_periods AS p "
+        "WHERE p.guild_id = ? AND p.user_id = ? ORDER BY p.valid_from, p.id",
+        (guild_id, user_id),
+    )
+    return [_period(r) for r in rows]
+
+
+async def ensure_member(
+    conn: Connection, guild_id: int, user_id: int, display_name: str | None
+) -> None:
+    await conn.execute(
+        "INSERT INTO members (guild_id, user_id, display_name) VALUES (?, ?, ?) "
+        "ON CONFLICT (guild_id, user_id) DO UPDATE SET "
+        "display_name = coalesce(excluded.display_name, members.display_name)",
+        (guild_id, user_id, display_name),
+    )
+
+
+async def insert_period(
+    conn: Connection,
+    guild_id: int,
+    user_id: int,
+    number: str | None,
+    valid_from: date,
+    expires: date,
+) -> int:
+    return await conn.execute(
+        "INSERT INTO membership_periods (guild_id, user_id, number, valid_from, expires) "
+        "VALUES (?, ?, ?, ?, ?)",
+        (guild_id, user_id, number, valid_from.isoformat(), expires.isoformat()),
+    )
+
+
+async def update_period(
+    conn: Connection, period_id: int, number: str | None, valid_from: date, expires: date
+) -> None:
+    await conn.execute(
+        "UPDATE membership_periods SET number = ?, valid_from = ?, expires = ? WHERE id = ?",
+        (number, valid_from.isoformat(), expires.isoformat(), period_id),
+    )
+
+
+async def end_period(conn: Connection, period_id: int, day: date) -> None:
+    await conn.execute(
+        "UPDATE membership_periods SET ended_on = ? WHERE id = ?", (day.isoformat(), period_id)
+    )
+
+
+async def record_event(
+    conn: Connection,
+    guild_id: int,
+    user_id: int,
+    period: Period,
+    kind: str,
+    actor_id: int | None,
+    now: datetime,
+) -> None:
+    await conn.execute(
+        "INSERT INTO membership_events (guild_id, user_id, period_id, kind, actor_id, number, "
+        "valid_from, expires, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            guild_id,
+            user_id,
+            period.id,
+            kind,
+            actor_id,
+            period.number,
+            period.valid_from.isoformat(),
+            period.expires.isoformat(),
+            to_db(now),
+        ),
+    )
+
+
+async def history(conn: Connection, guild_id: int, user_id: int) -> list[tuple[str, int | None]]:
+    rows = await conn.fetchall(
+        "SELECT kind, actor_id FROM membership_events WHERE guild_id = ? AND user_id = ? "
+        "ORDER BY id",
+        (guild_id, user_id),
+    )
+    return [(r["kind"], r["actor_id"]) for r in rows]
+
+
+async def role_held(conn: Connection, guild_id: int, user_id: int) -> bool:
+    return bool(
+        await conn.fetchval(
+            "SELECT role_held FROM members WHERE guild_id = ? AND user_id = ?", (guild_id, user_id)
+        )
+    )
+
+
+async def set_role_held(conn: Connection, guild_id: int, user_id: int, held: bool) -> None:
+    await conn.execute(
+        "UPDATE members SET role_held = ? WHERE guild_id = ? AND user_id = ?",
+        (int(held), guild_id, user_id),
+    )
+
+
+_VALID_ON = (
+    "EXISTS (SELECT 1 FROM membership_periods AS p WHERE p.guild_id = m.guild_id "
+    "AND p.user_id = m.user_id AND p.valid_from <= :day AND p.expires >= :day "
+    "AND (p.ended_on IS NULL OR p.ended_on > :day))"
+)
+
+
+async def roles_out_of_step(conn: Connection, guild_id: int, day: date) -> list[tuple[int, bool]]:
+    """(user, should hold the member role) for every member whose role does not match ``day``."""
+    rows = await conn.fetchall(
+        f"SELECT m.user_id, {_VALID_ON} AS valid FROM members AS m "
+        f"WHERE m.guild_id = :guild AND m.role_held != {_VALID_ON}",
+        {"guild": guild_id, "day": day.isoformat()},
+    )
+    return [(r["user_id"], bool(r["valid"])) for r in rows]
+
+
+async def newly_expired(conn: Connection, guild_id: int, day: date) -> list[tuple[int, Period]]:
+    """Periods that ran out before ``day`` and whose expiry is not yet in the history."""
+    rows = await conn.fetchall(
+        f"SELECT p.user_id, {_PERIOD_COLUMNS} FROM membership_periods AS p "
+        "WHERE p.guild_id = ? AND p.ended_on IS NULL AND p.expires < ? AND NOT EXISTS ("
+        "  SELECT 1 FROM membership_events AS e WHERE e.period_id = p.id "
+        "  AND e.kind = 'expired' AND e.expires = p.expires)",
+        (guild_id, day.isoformat()),
+    )
+    return [(r["user_id"], _period(r)) for r in rows]
+
+
+async def guilds(conn: Connection) -> list[int]:
+    rows = await conn.fetchall("SELECT DISTINCT guild_id FROM members")
+    return [r["guild_id"] for r in rows]
+
+
+async def registry(conn: Connection, guild_id: int) -> list[MemberRecord]:
+    """Every member with their latest period, in order of registration."""
+    rows = await conn.fetchall(
+        f"SELECT m.user_id, m.display_name, {_PERIOD_COLUMNS} FROM members AS m "
+        "JOIN membership_periods AS p ON p.id = ("
+        "  SELECT max(q.id) FROM membership_periods AS q "
+        "  WHERE q.guild_id = m.guild_id AND q.user_id = m.user_id) "
+        "WHERE m.guild_id = ? ORDER BY p.id",
+        (guild_id,),
+    )
+    return [MemberRecord(r["user_id"], r["display_name"], _period(r)) for r in rows]

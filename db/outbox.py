@@ -1,0 +1,113 @@
+"""Repository: the outbox of Discord side effects (see bot/outbox.py for the worker)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.domain.clock import from_db, to_db
+from db.database import Connection
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    guild_id: int
+    kind: str
+    target: str
+    payload: dict[str, Any]
+    state: str
+    attempts: int
+    last_error: str | None
+    message_id: int | None
+
+
+_COLUMNS = "id, guild_id, kind, target, payload, state, attempts, last_error, message_id"
+
+
+def _row(r: Any) -> OutboxRow:
+    return OutboxRow(
+        r["id"],
+        r["guild_id"],
+        r["kind"],
+        r["target"],
+        json.loads(r["payload"]),
+        r["state"],
+        r["attempts"],
+        r["last_error"],
+        r["message_id"],
+    )
+
+
+async def enqueue(
+    conn: Connection,
+    guild_id: int,
+    kind: str,
+    target: str,
+    payload: dict[str, Any],
+    now: datetime,
+) -> int:
+    stamp = to_db(now)
+    return await conn.execute(
+        "INSERT INTO outbox (guild_id, kind, target, payload, next_attempt_at, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (guild_id, kind, target, json.dumps(payload, ensure_ascii=False), stamp, stamp),
+    )
+
+
+async def due(conn: Connection, now: datetime, limit: int) -> list[OutboxRow]:
+    """Pending rows whose time has come, each the oldest pending row of its target."""
+    rows = await conn.fetchall(
+        f"SELECT {_COLUMNS} FROM outbox AS o WHERE o.state = 'pending' "
+        "AND o.next_attempt_at <= ? AND NOT EXISTS ("
+        "  SELECT 1 FROM outbox AS p WHERE p.state = 'pending' AND p.target = o.target "
+        "  AND p.id < o.id) ORDER BY o.id LIMIT ?",
+        (to_db(now), limit),
+    )
+    return [_row(r) for r in rows]
+
+
+async def next_attempt(conn: Connection) -> datetime | None:
+    value = await conn.fetchval("SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'")
+    return None if value is None else from_db(value)
+
+
+async def get(conn: Connection, row_id: int) -> OutboxRow | None:
+    r = await conn.fetchone(f"SELECT {_COLUMNS} FROM outbox WHERE id = ?", (row_id,))
+    return None if r is None else _row(r)
+
+
+async def started(conn: Connection, row_id: int) -> None:
+    await conn.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (row_id,))
+
+
+async def delivered(conn: Connection, row_id: int, message_id: int | None, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = 'delivered', message_id = ?, settled_at = ?, last_error = NULL "
+        "WHERE id = ? AND state = 'pending'",
+        (message_id, to_db(now), row_id),
+    )
+
+
+async def retry_at(conn: Connection, row_id: int, error: str, when: datetime) -> None:
+    await conn.execute(
+        "UPDATE outbox SET next_attempt_at = ?, last_error = ? WHERE id = ? AND state = 'pending'",
+        (to_db(when), error, row_id),
+    )
+
+
+async def failed(conn: Connection, row_id: int, error: str, now: datetime) -> None:
+    await conn.execute(
+        "UPDATE outbox SET state = 'failed', last_error = ?, settled_at = ? "
+        "WHERE id = ? AND state = 'pending'",
+        (error, to_db(now), row_id),
+    )
+
+
+async def for_target(conn: Connection, target: str) -> list[OutboxRow]:
+    rows = await conn.fetchall(
+        f"SELECT {_COLUMNS} FROM outbox WHERE target = ? ORDER BY id", (target,)
+    )
+    return [_row(r) for r in rows]
