@@ -37,3 +37,39 @@ async def my_trips(
     return [
         _choice(say("trip.label", city=v.city, span=v.trip.span), str(v.trip.id)) for v in found
     ]
+
+
+async def reportable_trips(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    if interaction.guild_id is None:
+        return []
+    say = await Speaker.of(interaction)
+    found = await services(interaction).reports.reportable(
+        interaction.guild_id, interaction.user.id, current[:100]
+    )
+    return [
+        _choice(say("trip.label", city=v.city, span=v.trip.span), str(v.trip.id)) for v in found
+    ]
+
+
+async def withdrawable_reports(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    if interaction.guild_id is None:
+        return []
+    say = await Speaker.of(interaction)
+    found = await services(interaction).reports.withdrawable(
+        interaction.guild_id, interaction.user.id, current[:100]
+    )
+    return [
+        _choice(
+            say(
+                "report.choice",
+                id=v.report.id,
+                trip=say("trip.label", city=v.trip.city, span=v.trip.trip.span),
+            ),
+            str(v.report.id),
+        )
+        for v in found
+    ]

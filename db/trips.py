@@ -81,6 +81,17 @@ async def get(conn: Connection, guild_id: int, trip_id: int) -> Trip | None:
     return None if r is None else _trip(r)
 
 
+async def by_ids(conn: Connection, guild_id: int, trip_ids: list[int]) -> list[Trip]:
+    if not trip_ids:
+        return []
+    marks = ", ".join("?" for _ in trip_ids)
+    rows = await conn.fetchall(
+        f"SELECT {_COLUMNS} {_FROM} WHERE t.guild_id = ? AND t.id IN ({marks})",
+        (guild_id, *trip_ids),
+    )
+    return [_trip(r) for r in rows]
+
+
 async def cancel(conn: Connection, trip_id: int, now: datetime) -> None:
     await conn.execute(
         "UPDATE trips SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL",

@@ -19,3 +19,8 @@ class DomainError(Exception):
 
 class InvalidSetting(DomainError):
     """A /setup value that breaks a rule (e.g. a minimum length above the maximum)."""
+
+
+class Term(str):
+    """A message parameter that is itself a catalogue key (e.g. a report's state), rendered
+    in the reader's language."""

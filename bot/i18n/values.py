@@ -7,6 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.domain.dates import Span
+from bot.domain.errors import Term
 
 if TYPE_CHECKING:
     from bot.i18n.catalogue import Catalogue
@@ -45,6 +46,8 @@ def span_text(catalogue: Catalogue, language: str, span: Span) -> str:
 
 
 def localise(catalogue: Catalogue, language: str, value: Any) -> Any:
+    if isinstance(value, Term):
+        return catalogue.text(language, value)
     if isinstance(value, Span):
         return span_text(catalogue, language, value)
     if isinstance(value, date):

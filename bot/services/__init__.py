@@ -10,6 +10,7 @@ from bot.services.bot_state import BotStateService
 from bot.services.cities import CityService
 from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
+from bot.services.reports import ReportService
 from bot.services.settings import SettingsService
 from bot.services.trips import TripService
 from db.database import Database
@@ -26,6 +27,7 @@ class Services:
     outbox: OutboxService
     members: MemberService
     trips: TripService
+    reports: ReportService
 
     @classmethod
     def build(cls, db: Database, default_preset: str, clock: Clock | None = None) -> Services:
@@ -34,6 +36,7 @@ class Services:
         cities = CityService(db, settings)
         outbox = OutboxService(db, clock)
         members = MemberService(db, settings, outbox, clock)
+        trips = TripService(db, settings, cities, members, clock)
         return cls(
             clock=clock,
             settings=settings,
@@ -41,5 +44,6 @@ class Services:
             cities=cities,
             outbox=outbox,
             members=members,
-            trips=TripService(db, settings, cities, members, clock),
+            trips=trips,
+            reports=ReportService(db, settings, trips, members, outbox, clock),
         )

@@ -13,7 +13,7 @@ from bot.domain.trips import MAX_NOTE, Trip, check_new_trip
 from bot.services.cities import CityService
 from bot.services.members import MemberService
 from bot.services.settings import SettingsService
-from db import audit, trips
+from db import audit, reports, trips
 from db.database import Database
 
 MAX_CHOICES = 25
@@ -80,6 +80,12 @@ class TripService:
             found = await trips.of_member(conn, guild_id, user_id)
         return await self._with_cities(guild_id, found)
 
+    async def by_ids(self, guild_id: int, trip_ids: list[int]) -> list[TripView]:
+        """Trips by id, cancelled ones included (a report outlives its trip's cancellation)."""
+        async with self._db.read() as conn:
+            found = await trips.by_ids(conn, guild_id, sorted(set(trip_ids)))
+        return await self._with_cities(guild_id, found)
+
     async def _with_cities(self, guild_id: int, found: list[Trip]) -> list[TripView]:
         by_slug = await self._cities.by_slug(guild_id)
         return [TripView(t, by_slug[t.city_slug]) for t in found if t.city_slug in by_slug]
@@ -109,6 +115,12 @@ class TripService:
     async def cancel(self, guild_id: int, user_id: int, reference: str) -> TripView:
         view = await self.own_trip(guild_id, user_id, reference)
         async with self._db.transaction() as conn:
+            live = await reports.live_trip_ids(conn, guild_id, user_id)
+            state = live.get(view.trip.id)
+            if state == "approved":
+                raise DomainError("trip.cancel.approved")
+            if state is not None:
+                raise DomainError("trip.cancel.report_open")
             await trips.cancel(conn, view.trip.id, self._clock.now())
             await audit.record(conn, guild_id, user_id, "trip.cancelled", f"trip:{view.trip.id}")
         return view

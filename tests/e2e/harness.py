@@ -15,7 +15,14 @@ import aiohttp
 from bot.app import AssociationBot
 from bot.config import Settings
 from bot.domain.clock import Clock
-from tests.e2e.fake_discord.interactions import command_data, envelope
+from tests.e2e.fake_discord.interactions import (
+    NotLikeDiscord,
+    command_data,
+    component_data,
+    custom_ids,
+    envelope,
+    modal_data,
+)
 from tests.e2e.fake_discord.models import Channel, User
 from tests.e2e.fake_discord.server import Call, FakeDiscord
 
@@ -86,6 +93,12 @@ class Interaction:
         )
         followups = self.followups()
         return followups[0] if followups else Message(self._original())
+
+    async def modal(self, timeout: float = REPLY_TIMEOUT) -> dict:
+        """The modal the bot opened in answer (its title, custom_id and components)."""
+        callback = await self.callback(timeout)
+        assert callback.body["type"] == 9, f"expected a modal, got {callback.body}"
+        return callback.body["data"]
 
     def followups(self) -> list[Message]:
         return [
@@ -212,6 +225,46 @@ class Harness:
             envelope(self.fake, 2, user, data, locale=locale, channel=channel, in_guild=in_guild)
         )
 
+    async def click(
+        self, message: Message | dict, custom_id: str, *, user: User, locale: str = "en-US"
+    ) -> Interaction:
+        """Press the button ``custom_id`` on ``message``, as ``user``."""
+        payload = message.data if isinstance(message, Message) else message
+        if custom_id not in custom_ids(payload):
+            raise NotLikeDiscord(f"{custom_id!r} is not a component of that message")
+        if any(
+            c.get("custom_id") == custom_id and c.get("disabled")
+            for row in payload.get("components") or []
+            for c in row.get("components") or []
+        ):
+            raise NotLikeDiscord(f"{custom_id!r} is disabled: Discord would not send the click")
+        channel = next(
+            (c for c in self.world.guild.channels if c.id == int(payload["channel_id"])), None
+        )
+        data = envelope(
+            self.fake, 3, user, component_data(custom_id), locale=locale, channel=channel
+        )
+        data["message"] = payload
+        return await self.send(data)
+
+    async def submit_modal(
+        self, modal: dict, values: dict[str, str], *, user: User, locale: str = "en-US"
+    ) -> Interaction:
+        """Fill in and submit ``modal`` (as the bot opened it) as ``user``."""
+        fields = custom_ids(modal)
+        unknown = set(values) - set(fields)
+        if unknown:
+            raise NotLikeDiscord(f"the modal has no inputs {unknown}")
+        filled = {key: values.get(key, _input(modal, key).get("value") or "") for key in fields}
+        for key, value in filled.items():
+            spec = _input(modal, key)
+            if len(value) > spec.get("max_length", 4000):
+                raise NotLikeDiscord(f"{key} is longer than its max_length")
+            if spec.get("required", True) and not value:
+                raise NotLikeDiscord(f"{key} is required")
+        data = modal_data(modal["custom_id"], filled)
+        return await self.send(envelope(self.fake, 5, user, data, locale=locale))
+
     async def autocomplete(
         self, path: str, option: str, typed: str, *, user: User, locale: str = "en-US"
     ) -> list[dict]:
@@ -234,6 +287,22 @@ class Harness:
         """Run a command and return the answer the user sees."""
         command = await self.command(path, user=user, locale=locale, options=options, **more)
         return await command.reply()
+
+
+def _input(modal: dict, custom_id: str) -> dict:
+    """The text input ``custom_id`` of a modal, as the bot described it."""
+    found: list[dict] = []
+
+    def walk(components: list[dict]) -> None:
+        for component in components:
+            if component.get("custom_id") == custom_id:
+                found.append(component)
+            walk(component.get("components") or [])
+            if "component" in component:
+                walk([component["component"]])
+
+    walk(modal.get("components") or [])
+    return found[0]
 
 
 REFERENCE = re.compile(r"\b[0-9A-F]{8}\b")

@@ -207,3 +207,39 @@ def command_data(
     if resolved:
         data["resolved"] = resolved
     return data
+
+
+def component_data(custom_id: str, component_type: int = 2) -> dict:
+    """A click on a button (or a choice in a select) of a message."""
+    return {"custom_id": custom_id, "component_type": component_type}
+
+
+def modal_data(custom_id: str, values: dict[str, str]) -> dict:
+    """A modal submission: each text input inside a label, as Discord sends them now."""
+    return {
+        "custom_id": custom_id,
+        "components": [
+            {
+                "type": 18,
+                "id": index * 2,
+                "component": {"type": 4, "id": index * 2 + 1, "custom_id": key, "value": value},
+            }
+            for index, (key, value) in enumerate(values.items(), start=1)
+        ],
+    }
+
+
+def custom_ids(message: dict) -> list[str]:
+    """Every custom_id in a message's (or modal's) components, in order."""
+    found: list[str] = []
+
+    def walk(components: list[dict]) -> None:
+        for component in components:
+            if "custom_id" in component:
+                found.append(component["custom_id"])
+            walk(component.get("components") or [])
+            if "component" in component:
+                walk([component["component"]])
+
+    walk(message.get("components") or [])
+    return found

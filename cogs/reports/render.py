@@ -1,0 +1,146 @@
+"""How a report looks in Discord: the review post, the announcement, the member's message.
+
+These are outbox renderers: the worker calls them at delivery time, so an edited review post
+always shows the report as it stands in the database.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot.domain import reports as rules
+from bot.i18n import t
+from bot.outbox import Rendered
+from bot.services.reports import ReportView
+from cogs.reports.review import review_view
+
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
+
+EMBED_DESCRIPTION_LIMIT = 4_096
+FIELD_LIMIT = 1_024
+STATE_COLOURS = {
+    rules.AWAITING: discord.Colour.gold(),
+    rules.APPROVED: discord.Colour.green(),
+    rules.CHANGES_REQUESTED: discord.Colour.orange(),
+    rules.REJECTED: discord.Colour.red(),
+    rules.WITHDRAWN: discord.Colour.light_grey(),
+}
+
+
+def clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def trip_label(language: str, view: ReportView) -> str:
+    return t(language, "trip.label", city=view.trip.city, span=view.trip.trip.span)
+
+
+def decision_text(language: str, view: ReportView) -> str | None:
+    report = view.report
+    if report.state == rules.AWAITING or report.decided_at is None:
+        return None
+    key = "report.review.withdrawn" if report.state == rules.WITHDRAWN else "report.review.decided"
+    text = t(
+        language,
+        key,
+        state=t(language, f"report.state.{report.state}"),
+        by=f"<@{report.decided_by}>",
+        when=discord.utils.format_dt(report.decided_at, "f"),
+    )
+    if report.reason:
+        text += "\n" + t(language, "report.review.reason", reason=report.reason)
+    return text
+
+
+def review_embed(language: str, view: ReportView, minimum: int, maximum: int) -> discord.Embed:
+    report = view.report
+    heading = t(
+        language,
+        "report.review.heading",
+        id=report.id,
+        state=t(language, f"report.state.{report.state}"),
+    )
+    body = report.body
+    if report.title:
+        body = f"**{discord.utils.escape_markdown(report.title)}**\n\n{body}"
+    embed = discord.Embed(
+        title=heading,
+        description=clip(body, EMBED_DESCRIPTION_LIMIT),
+        colour=STATE_COLOURS[report.state],
+    )
+    embed.add_field(name=t(language, "report.field.author"), value=f"<@{report.user_id}>")
+    embed.add_field(name=t(language, "report.field.trip"), value=trip_label(language, view))
+    embed.add_field(
+        name=t(language, "report.field.length"),
+        value=t(language, "report.length_value", count=report.units, min=minimum, max=maximum),
+    )
+    if report.revision > 1:
+        embed.add_field(name=t(language, "report.field.revision"), value=str(report.revision))
+    decision = decision_text(language, view)
+    if decision:
+        embed.add_field(
+            name=t(language, "report.field.decision"),
+            value=clip(decision, FIELD_LIMIT),
+            inline=False,
+        )
+    if report.dm_failed:
+        embed.add_field(
+            name=t(language, "report.field.notice"),
+            value=t(language, "report.review.dm_failed"),
+            inline=False,
+        )
+    return embed
+
+
+async def review_post(bot: AssociationBot, message: dict[str, Any]) -> Rendered:
+    guild_id = message["guild_id"]
+    settings = await bot.services.settings.get(guild_id)
+    view = await bot.services.reports.view(guild_id, message["report_id"])
+    language = settings.language
+    embed = review_embed(language, view, settings.report_min_units, settings.report_max_units)
+    staff = settings.staff_role_id
+    return Rendered(
+        content=t(language, "report.review.ping", role=f"<@&{staff}>") if staff else None,
+        embeds=[embed],
+        view=review_view(language, view.report),
+        mentions=discord.AllowedMentions(
+            everyone=False, users=False, roles=[discord.Object(staff)] if staff else False
+        ),
+    )
+
+
+async def announcement(bot: AssociationBot, message: dict[str, Any]) -> Rendered:
+    guild_id = message["guild_id"]
+    language = (await bot.services.settings.get(guild_id)).language
+    view = await bot.services.reports.view(guild_id, message["report_id"])
+    report = view.report
+    title = report.title or t(language, "report.announce.default_title", city=view.trip.city)
+    embed = discord.Embed(
+        title=clip(title, 256),
+        description=clip(report.body, EMBED_DESCRIPTION_LIMIT),
+        colour=discord.Colour.blue(),
+    )
+    embed.add_field(name=t(language, "report.field.author"), value=f"<@{report.user_id}>")
+    embed.add_field(name=t(language, "report.field.city"), value=view.trip.city.name(language))
+    embed.add_field(
+        name=t(language, "report.field.dates"),
+        value=t(language, "date.when", when=view.trip.trip.span),
+    )
+    embed.set_footer(text=t(language, "report.announce.footer", id=report.id))
+    return Rendered(
+        content=t(language, "report.announce.intro", city=view.trip.city),
+        embeds=[embed],
+    )
+
+
+async def decision_dm(bot: AssociationBot, message: dict[str, Any]) -> Rendered:
+    view = await bot.services.reports.view(message["guild_id"], message["report_id"])
+    report = view.report
+    language = report.language
+    text = t(language, f"report.dm.{report.state}", trip=trip_label(language, view), id=report.id)
+    if report.reason:
+        text += "\n\n" + t(language, "report.review.reason", reason=report.reason)
+    return Rendered(content=clip(text, 2_000))

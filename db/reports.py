@@ -1,0 +1,198 @@
+"""Repository: reports, their revisions, and drafts that were not accepted yet."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from bot.domain.clock import from_db, to_db
+from bot.domain.reports import AWAITING, Report
+from db.database import Connection
+
+_COLUMNS = (
+    "r.id, r.guild_id, r.user_id, r.trip_id, r.state, r.title, r.body, r.units, r.language, "
+    "r.first_submitted_at, r.submitted_at, r.revision, r.decided_by, r.decided_at, r.reason, "
+    "r.dm_failed, r.review_row"
+)
+
+
+def _report(r: Any) -> Report:
+    return Report(
+        id=r["id"],
+        guild_id=r["guild_id"],
+        user_id=r["user_id"],
+        trip_id=r["trip_id"],
+        state=r["state"],
+        title=r["title"],
+        body=r["body"],
+        units=r["units"],
+        language=r["language"],
+        first_submitted_at=from_db(r["first_submitted_at"]),
+        submitted_at=from_db(r["submitted_at"]),
+        revision=r["revision"],
+        decided_by=r["decided_by"],
+        decided_at=from_db(r["decided_at"]) if r["decided_at"] else None,
+        reason=r["reason"],
+        dm_failed=bool(r["dm_failed"]),
+        review_row=r["review_row"],
+    )
+
+
+async def get(conn: Connection, guild_id: int, report_id: int) -> Report | None:
+    r = await conn.fetchone(
+        f"SELECT {_COLUMNS} FROM reports AS r WHERE r.guild_id = ? AND r.id = ?",
+        (guild_id, report_id),
+    )
+    return None if r is None else _report(r)
+
+
+async def latest_for_trip(conn: Connection, trip_id: int) -> Report | None:
+    r = await conn.fetchone(
+        f"SELECT {_COLUMNS} FROM reports AS r WHERE r.trip_id = ? ORDER BY r.id DESC LIMIT 1",
+        (trip_id,),
+    )
+    return None if r is None else _report(r)
+
+
+async def of_member(conn: Connection, guild_id: int, user_id: int) -> list[Report]:
+    rows = await conn.fetchall(
+        f"SELECT {_COLUMNS} FROM reports AS r WHERE r.guild_id = ? AND r.user_id = ? "
+        "ORDER BY r.id DESC",
+        (guild_id, user_id),
+    )
+    return [_report(r) for r in rows]
+
+
+async def insert(
+    conn: Connection,
+    guild_id: int,
+    user_id: int,
+    trip_id: int,
+    title: str | None,
+    body: str,
+    units: int,
+    language: str,
+    now: datetime,
+) -> int:
+    stamp = to_db(now)
+    report_id = await conn.execute(
+        "INSERT INTO reports (guild_id, user_id, trip_id, state, title, body, units, language, "
+        "first_submitted_at, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (guild_id, user_id, trip_id, AWAITING, title, body, units, language, stamp, stamp),
+    )
+    await _revision(conn, report_id, 1, title, body, units, stamp)
+    return report_id
+
+
+async def resubmit(
+    conn: Connection,
+    report_id: int,
+    title: str | None,
+    body: str,
+    units: int,
+    language: str,
+    now: datetime,
+) -> int:
+    """A report sent back for changes, with its new text: awaiting review again, same place."""
+    stamp = to_db(now)
+    await conn.execute(
+        "UPDATE reports SET state = 'awaiting', title = ?, body = ?, units = ?, language = ?, "
+        "submitted_at = ?, revision = revision + 1, decided_by = NULL, decided_at = NULL, "
+        "dm_failed = 0 WHERE id = ?",
+        (title, body, units, language, stamp, report_id),
+    )
+    revision = await conn.fetchval("SELECT revision FROM reports WHERE id = ?", (report_id,))
+    await _revision(conn, report_id, revision, title, body, units, stamp)
+    return int(revision)
+
+
+async def _revision(
+    conn: Connection,
+    report_id: int,
+    revision: int,
+    title: str | None,
+    body: str,
+    units: int,
+    stamp: str,
+) -> None:
+    await conn.execute(
+        "INSERT INTO report_revisions (report_id, revision, title, body, units, submitted_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        (report_id, revision, title, body, units, stamp),
+    )
+
+
+async def settle(
+    conn: Connection,
+    report_id: int,
+    state: str,
+    actor_id: int,
+    reason: str | None,
+    now: datetime,
+) -> bool:
+    """Move an awaiting report to ``state``; False when it was no longer awaiting (someone was
+    first). The condition in the UPDATE is what makes two clicks decide once."""
+    changed = await conn.execute_rowcount(
+        "UPDATE reports SET state = ?, decided_by = ?, decided_at = ?, reason = ? "
+        "WHERE id = ? AND state = 'awaiting'",
+        (state, actor_id, to_db(now), reason, report_id),
+    )
+    return changed == 1
+
+
+async def set_review_row(conn: Connection, report_id: int, row_id: int) -> None:
+    await conn.execute("UPDATE reports SET review_row = ? WHERE id = ?", (row_id, report_id))
+
+
+async def mark_dm_failed(conn: Connection, report_id: int) -> None:
+    await conn.execute("UPDATE reports SET dm_failed = 1 WHERE id = ?", (report_id,))
+
+
+async def save_draft(
+    conn: Connection,
+    guild_id: int,
+    user_id: int,
+    trip_id: int,
+    title: str | None,
+    body: str,
+    now: datetime,
+) -> int:
+    await conn.execute(
+        "INSERT INTO report_drafts (guild_id, user_id, trip_id, title, body, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, trip_id) DO UPDATE SET "
+        "title = excluded.title, body = excluded.body, updated_at = excluded.updated_at",
+        (guild_id, user_id, trip_id, title, body, to_db(now)),
+    )
+    return int(
+        await conn.fetchval(
+            "SELECT id FROM report_drafts WHERE guild_id = ? AND user_id = ? AND trip_id = ?",
+            (guild_id, user_id, trip_id),
+        )
+    )
+
+
+async def draft(
+    conn: Connection, guild_id: int, user_id: int, trip_id: int
+) -> tuple[str | None, str] | None:
+    r = await conn.fetchone(
+        "SELECT title, body FROM report_drafts WHERE guild_id = ? AND user_id = ? AND trip_id = ?",
+        (guild_id, user_id, trip_id),
+    )
+    return None if r is None else (r["title"], r["body"])
+
+
+async def drop_draft(conn: Connection, guild_id: int, user_id: int, trip_id: int) -> None:
+    await conn.execute(
+        "DELETE FROM report_drafts WHERE guild_id = ? AND user_id = ? AND trip_id = ?",
+        (guild_id, user_id, trip_id),
+    )
+
+
+async def live_trip_ids(conn: Connection, guild_id: int, user_id: int) -> dict[int, str]:
+    """Trip id -> state of its live report (awaiting, sent back, or approved)."""
+    rows = await conn.fetchall(
+        "SELECT trip_id, state FROM reports WHERE guild_id = ? AND user_id = ? "
+        "AND state IN ('awaiting', 'changes_requested', 'approved')",
+        (guild_id, user_id),
+    )
+    return {r["trip_id"]: r["state"] for r in rows}

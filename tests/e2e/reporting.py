@@ -1,0 +1,59 @@
+"""Steps the report tests share: a member with a finished trip, a submission, the review post."""
+
+from __future__ import annotations
+
+from tests.e2e.fake_discord.interactions import custom_ids
+from tests.e2e.fake_discord.models import User
+from tests.e2e.harness import Harness, Message
+
+ENGLISH_400 = " ".join(["Kusatsu"] + ["visit"] * 398 + ["Pontiac."])
+JAPANESE_400 = "草津市から姉妹都市を訪ねました。" * 25  # 15 characters counted, 1 full stop
+
+
+async def finished_trip(harness: Harness, user: User, city: str = "pontiac") -> str:
+    """Log a trip last summer for ``user`` and return its id, as autocomplete offers it."""
+    year = harness.clock.today().year - 1
+    reply = await harness.ask(
+        "trip log", user=user, city=city, start=f"{year}-08-03", end=f"{year}-08-10"
+    )
+    assert reply.content.startswith("Trip logged"), reply.content
+    choices = await harness.autocomplete("report submit", "trip", "", user=user)
+    return next(c["value"] for c in choices if c["name"].lower().startswith(city[:4]))
+
+
+async def submit(
+    harness: Harness,
+    user: User,
+    trip: str,
+    body: str,
+    *,
+    title: str = "",
+    locale: str = "en-US",
+) -> Message:
+    command = await harness.command("report submit", user=user, locale=locale, trip=trip)
+    modal = await command.modal()
+    sent = await harness.submit_modal(
+        modal, {"title": title, "body": body}, user=user, locale=locale
+    )
+    return await sent.reply()
+
+
+def channel_messages(harness: Harness, name: str) -> list[dict]:
+    channel_id = str(harness.world.guild.channel(name).id)
+    return [m for m in harness.fake.messages.values() if m["channel_id"] == channel_id]
+
+
+async def review_post(harness: Harness, report_id: int | str) -> Message:
+    """The review post of a report, once the outbox has delivered it."""
+    await harness.outbox_settled()
+    posts = [
+        m
+        for m in channel_messages(harness, "moderation")
+        if f"report:{report_id}:approve" in custom_ids(m)
+    ]
+    assert posts, "no review post"
+    return Message(posts[-1])
+
+
+def report_id(reply: Message) -> str:
+    return reply.content.split("#", 1)[1].split()[0]
