@@ -76,6 +76,7 @@ class AssociationBot(commands.Bot):
         )
         self.settings = settings
         self.clock = clock or Clock()
+        self.outbox = OutboxWorker(self)  # features register their renderers as they load
         self._sync_commands = sync_commands
 
     async def setup_hook(self) -> None:
@@ -89,7 +90,6 @@ class AssociationBot(commands.Bot):
                 after,
             )
         self.services = Services.build(self.db, self.settings.default_preset, self.clock)
-        self.outbox = OutboxWorker(self)
         await self.tree.set_translator(Translator())
         for name in extension_names():
             await self.load_extension(name)
@@ -108,8 +108,7 @@ class AssociationBot(commands.Bot):
         )
 
     async def close(self) -> None:
-        if hasattr(self, "outbox"):
-            await self.outbox.stop()
+        await self.outbox.stop()
         await super().close()
         if hasattr(self, "db"):
             await self.db.close()

@@ -27,6 +27,7 @@ from db.outbox import OutboxRow
 
 if TYPE_CHECKING:
     from bot.app import AssociationBot
+    from bot.services.outbox import OutboxService
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,6 @@ class Permanent(Exception):
 class OutboxWorker:
     def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
-        self.service = bot.services.outbox
         self.renderers: dict[str, Renderer] = {}
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -66,7 +66,12 @@ class OutboxWorker:
     def register(self, name: str, renderer: Renderer) -> None:
         self.renderers[name] = renderer
 
+    @property
+    def service(self) -> OutboxService:
+        return self.bot.services.outbox
+
     def start(self) -> None:
+        """Begin delivering (after the bot's services exist, in setup_hook)."""
         self.service.on_wake(self._wake.set)
         self._task = asyncio.create_task(self._run(), name="outbox")
 

@@ -13,8 +13,10 @@ from bot.services.trips import TripView
 LIST_LINES = 25
 
 
-def trip_line(say: Speaker, view: TripView) -> str:
+def trip_line(say: Speaker, view: TripView, report_state: str | None) -> str:
     line = say("trip.label", city=view.city, span=view.trip.span)
+    if report_state is not None:
+        line += " · " + say("trip.list.report", state=say(f"report.state.{report_state}"))
     if view.trip.note:
         line += " — " + discord.utils.escape_markdown(view.trip.note.replace("\n", " ")[:80])
     return "• " + line
@@ -60,7 +62,8 @@ class Trips(
             await svc.members.require_member(interaction.guild_id, interaction.user.id)
             await say.send(say("trip.list.empty"))
             return
-        lines = [trip_line(say, v) for v in views[:LIST_LINES]]
+        states = await svc.reports.states_by_trip(interaction.guild_id, interaction.user.id)
+        lines = [trip_line(say, v, states.get(v.trip.id)) for v in views[:LIST_LINES]]
         if len(views) > LIST_LINES:
             lines.append(say("trip.list.more", count=len(views) - LIST_LINES))
         embed = discord.Embed(

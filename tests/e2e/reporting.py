@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.e2e.fake_discord.interactions import custom_ids
 from tests.e2e.fake_discord.models import User
 from tests.e2e.harness import Harness, Message
@@ -56,4 +58,6 @@ async def review_post(harness: Harness, report_id: int | str) -> Message:
 
 
 def report_id(reply: Message) -> str:
-    return reply.content.split("#", 1)[1].split()[0]
+    match = re.search(r"#(\d+)", reply.content)
+    assert match, reply.content
+    return match.group(1)
