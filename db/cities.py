@@ -36,6 +36,12 @@ async def every(conn: Connection, guild_id: int) -> list[City]:
     return _cities_from_rows(rows)
 
 
+async def by_id(conn: Connection, city_id: int) -> City | None:
+    rows = await conn.fetchall("SELECT data FROM cities WHERE id = ?", (city_id,))
+    found = _cities_from_rows(rows)
+    return found[0] if found else None
+
+
 async def replace_all(conn: Connection, guild_id: int, cities: list[City]) -> None:
     """Make ``cities`` the guild's active cities, keeping the row (and id) of every known slug."""
     now = to_db(utcnow())

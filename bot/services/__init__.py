@@ -12,6 +12,7 @@ from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
 from bot.services.reports import ReportService
 from bot.services.settings import SettingsService
+from bot.services.subsidy import SubsidyService
 from bot.services.trips import TripService
 from db.database import Database
 
@@ -28,6 +29,7 @@ class Services:
     members: MemberService
     trips: TripService
     reports: ReportService
+    subsidy: SubsidyService
 
     @classmethod
     def build(cls, db: Database, default_preset: str, clock: Clock | None = None) -> Services:
@@ -35,7 +37,8 @@ class Services:
         settings = SettingsService(db, default_preset)
         cities = CityService(db, settings)
         outbox = OutboxService(db, clock)
-        members = MemberService(db, settings, outbox, clock)
+        subsidy = SubsidyService(db, settings, cities, outbox, clock)
+        members = MemberService(db, settings, outbox, subsidy, clock)
         trips = TripService(db, settings, cities, members, clock)
         return cls(
             clock=clock,
@@ -45,5 +48,6 @@ class Services:
             outbox=outbox,
             members=members,
             trips=trips,
-            reports=ReportService(db, settings, trips, members, outbox, clock),
+            reports=ReportService(db, settings, trips, members, outbox, subsidy, clock),
+            subsidy=subsidy,
         )

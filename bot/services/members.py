@@ -19,9 +19,10 @@ from bot.domain.fiscal import FiscalYear
 from bot.domain.member_csv import ImportRow, RowProblem, read_members
 from bot.domain.membership import Period, default_term, member_on, plan_registration
 from bot.domain.settings import GuildSettings
-from bot.domain.text import clean_text
+from bot.domain.text import clean_text, spreadsheet_safe
 from bot.services.outbox import OutboxService
 from bot.services.settings import SettingsService
+from bot.services.subsidy import SubsidyService
 from db import audit, members
 from db.database import Connection, Database
 from db.members import MemberRecord
@@ -49,11 +50,17 @@ class ImportResult:
 
 class MemberService:
     def __init__(
-        self, db: Database, settings: SettingsService, outbox: OutboxService, clock: Clock
+        self,
+        db: Database,
+        settings: SettingsService,
+        outbox: OutboxService,
+        subsidy: SubsidyService,
+        clock: Clock,
     ) -> None:
         self._db = db
         self._settings = settings
         self._outbox = outbox
+        self._subsidy = subsidy
         self._clock = clock
 
     # ------------------------------------------------------------------ reading
@@ -92,8 +99,8 @@ class MemberService:
             writer.writerow(
                 [
                     r.user_id,
-                    _spreadsheet_safe(r.display_name or ""),
-                    _spreadsheet_safe(r.period.number or ""),
+                    spreadsheet_safe(r.display_name or ""),
+                    spreadsheet_safe(r.period.number or ""),
                     r.period.valid_from.isoformat(),
                     r.period.expires.isoformat(),
                     self.status(r.period),
@@ -165,6 +172,7 @@ class MemberService:
                 valid_from=plan.valid_from,
                 expires=plan.expires,
             )
+            await self._subsidy.reconcile_member(conn, guild_id, user_id)
         member_today = await self._keep_role_in_step(conn, guild_id, user_id)
         return Registered(plan.kind, plan.valid_from, plan.expires, number, member_today)
 
@@ -181,6 +189,7 @@ class MemberService:
                     conn, guild_id, user_id, period, "ended", actor_id, self._clock.now()
                 )
             await audit.record(conn, guild_id, actor_id, "member.ended", str(user_id))
+            await self._subsidy.reconcile_member(conn, guild_id, user_id)
             await self._keep_role_in_step(conn, guild_id, user_id)
         self._outbox.wake()
         return live[-1]
@@ -263,8 +272,3 @@ class MemberService:
             )
             await members.set_role_held(conn, guild_id, user_id, member_today)
         return member_today
-
-
-def _spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

@@ -19,6 +19,7 @@ from bot.domain.text import clean_text
 from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
 from bot.services.settings import SettingsService
+from bot.services.subsidy import SubsidyService
 from bot.services.trips import TripService, TripView
 from db import audit, outbox, reports
 from db.database import Connection, Database
@@ -63,6 +64,7 @@ class ReportService:
         trips: TripService,
         members: MemberService,
         outbox: OutboxService,
+        subsidy: SubsidyService,
         clock: Clock,
     ) -> None:
         self._db = db
@@ -70,6 +72,7 @@ class ReportService:
         self._trips = trips
         self._members = members
         self._outbox = outbox
+        self._subsidy = subsidy
         self._clock = clock
         outbox.on_failure("dm", self._dm_failed)
 
@@ -136,6 +139,7 @@ class ReportService:
             )
             await reports.set_review_row(conn, report_id, row)
             await reports.drop_draft(conn, guild_id, user_id, trip.trip.id)
+            await self._subsidy.reconcile_trip(conn, trip.trip.id, report_id)
             await audit.record(conn, guild_id, user_id, action, f"report:{report_id}", units=units)
             report = await reports.get(conn, guild_id, report_id)
         self._outbox.wake()
@@ -226,6 +230,7 @@ class ReportService:
                 assert current is not None
                 raise AlreadyDecided(current)
             await self._edit_review_post(conn, report)
+            await self._subsidy.reconcile_trip(conn, report.trip_id, report_id)
             await self._outbox.enqueue(
                 conn,
                 guild_id,

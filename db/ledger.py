@@ -1,0 +1,184 @@
+"""Repository: the subsidy ledger, and the reports that compete for a city's subsidy."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.domain.clock import from_db, to_db
+from db.database import Connection
+
+
+@dataclass(frozen=True)
+class Grant:
+    id: int
+    guild_id: int
+    city_id: int
+    city_slug: str
+    fiscal_year: int
+    user_id: int
+    report_id: int
+    amount_yen: int
+    state: str  # granted | paid | void
+    granted_at: datetime
+    paid_on: date | None
+    paid_method: str | None
+    void_reason: str | None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A report in the running for a city's subsidy: its state and its trip's start."""
+
+    report_id: int
+    trip_id: int
+    user_id: int
+    state: str
+    first_submitted_at: datetime
+    trip_start: date
+
+
+_COLUMNS = (
+    "g.id, g.guild_id, g.city_id, c.slug, g.fiscal_year, g.user_id, g.report_id, g.amount_yen, "
+    "g.state, g.granted_at, g.paid_on, g.paid_method, g.void_reason"
+)
+_FROM = "FROM grants AS g JOIN cities AS c ON c.id = g.city_id"
+
+
+def _grant(r: Any) -> Grant:
+    return Grant(
+        id=r["id"],
+        guild_id=r["guild_id"],
+        city_id=r["city_id"],
+        city_slug=r["slug"],
+        fiscal_year=r["fiscal_year"],
+        user_id=r["user_id"],
+        report_id=r["report_id"],
+        amount_yen=r["amount_yen"],
+        state=r["state"],
+        granted_at=from_db(r["granted_at"]),
+        paid_on=date.fromisoformat(r["paid_on"]) if r["paid_on"] else None,
+        paid_method=r["paid_method"],
+        void_reason=r["void_reason"],
+    )
+
+
+async def entries(
+    conn: Connection, guild_id: int, city_id: int, first_day: date, last_day: date
+) -> list[Entry]:
+    """Every report on a trip to the city that started between the two days (inclusive)."""
+    rows = await conn.fetchall(
+        "SELECT r.id, t.id AS trip_id, r.user_id, r.state, r.first_submitted_at, t.start_on "
+        "FROM trips AS t JOIN reports AS r ON r.trip_id = t.id "
+        "WHERE t.guild_id = ? AND t.city_id = ? AND t.start_on BETWEEN ? AND ?",
+        (guild_id, city_id, first_day.isoformat(), last_day.isoformat()),
+    )
+    return [
+        Entry(
+            r["id"],
+            r["trip_id"],
+            r["user_id"],
+            r["state"],
+            from_db(r["first_submitted_at"]),
+            date.fromisoformat(r["start_on"]),
+        )
+        for r in rows
+    ]
+
+
+async def voided_reports(conn: Connection, guild_id: int, city_id: int, year: int) -> set[int]:
+    rows = await conn.fetchall(
+        "SELECT report_id FROM grants WHERE guild_id = ? AND city_id = ? AND fiscal_year = ? "
+        "AND state = 'void' AND voided_by IS NOT NULL",
+        (guild_id, city_id, year),
+    )
+    return {r["report_id"] for r in rows}
+
+
+async def live(conn: Connection, guild_id: int, city_id: int, year: int) -> Grant | None:
+    r = await conn.fetchone(
+        f"SELECT {_COLUMNS} {_FROM} WHERE g.guild_id = ? AND g.city_id = ? "
+        "AND g.fiscal_year = ? AND g.state != 'void'",
+        (guild_id, city_id, year),
+    )
+    return None if r is None else _grant(r)
+
+
+async def get(conn: Connection, guild_id: int, grant_id: int) -> Grant | None:
+    r = await conn.fetchone(
+        f"SELECT {_COLUMNS} {_FROM} WHERE g.guild_id = ? AND g.id = ?", (guild_id, grant_id)
+    )
+    return None if r is None else _grant(r)
+
+
+async def insert(
+    conn: Connection,
+    guild_id: int,
+    city_id: int,
+    year: int,
+    user_id: int,
+    report_id: int,
+    amount_yen: int,
+    now: datetime,
+) -> int:
+    return await conn.execute(
+        "INSERT INTO grants (guild_id, city_id, fiscal_year, user_id, report_id, amount_yen, "
+        "granted_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (guild_id, city_id, year, user_id, report_id, amount_yen, to_db(now)),
+    )
+
+
+async def void(
+    conn: Connection, grant_id: int, reason: str, actor_id: int | None, now: datetime
+) -> bool:
+    """Void a live grant. ``actor_id`` None: the bot moved it on (its holder left the line)."""
+    changed = await conn.execute_rowcount(
+        "UPDATE grants SET state = 'void', void_reason = ?, voided_by = ?, voided_at = ? "
+        "WHERE id = ? AND state != 'void'",
+        (reason, actor_id, to_db(now), grant_id),
+    )
+    return changed == 1
+
+
+async def pay(conn: Connection, grant_id: int, day: date, method: str, actor_id: int) -> bool:
+    changed = await conn.execute_rowcount(
+        "UPDATE grants SET state = 'paid', paid_on = ?, paid_method = ?, paid_by = ? "
+        "WHERE id = ? AND state = 'granted'",
+        (day.isoformat(), method, actor_id, grant_id),
+    )
+    return changed == 1
+
+
+async def of_year(conn: Connection, guild_id: int, year: int) -> list[Grant]:
+    rows = await conn.fetchall(
+        f"SELECT {_COLUMNS} {_FROM} WHERE g.guild_id = ? AND g.fiscal_year = ? ORDER BY g.id",
+        (guild_id, year),
+    )
+    return [_grant(r) for r in rows]
+
+
+async def live_grants(conn: Connection, guild_id: int, limit: int) -> list[Grant]:
+    rows = await conn.fetchall(
+        f"SELECT {_COLUMNS} {_FROM} WHERE g.guild_id = ? AND g.state != 'void' "
+        "ORDER BY g.fiscal_year DESC, g.id DESC LIMIT ?",
+        (guild_id, limit),
+    )
+    return [_grant(r) for r in rows]
+
+
+async def trip_city(conn: Connection, trip_id: int) -> tuple[int, int, date]:
+    """(guild, city row, start day) of a trip."""
+    r = await conn.fetchone(
+        "SELECT guild_id, city_id, start_on FROM trips WHERE id = ?", (trip_id,)
+    )
+    assert r is not None
+    return r["guild_id"], r["city_id"], date.fromisoformat(r["start_on"])
+
+
+async def trips_with_reports(conn: Connection, guild_id: int, user_id: int) -> list[int]:
+    rows = await conn.fetchall(
+        "SELECT DISTINCT trip_id FROM reports WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+    return [r["trip_id"] for r in rows]
