@@ -73,3 +73,27 @@ async def withdrawable_reports(
         )
         for v in found
     ]
+
+
+async def live_grants(
+    interaction: discord.Interaction, current: str
+) -> list[app_commands.Choice[str]]:
+    if interaction.guild_id is None:
+        return []
+    say = await Speaker.of(interaction)
+    svc = services(interaction)
+    names = await svc.cities.by_slug(interaction.guild_id)
+    typed = current.strip().casefold()
+    choices = []
+    for g in await svc.subsidy.live_grants(interaction.guild_id):
+        city = names.get(g.city_slug)
+        label = say(
+            "subsidy.grant.choice",
+            id=g.id,
+            city=city.name(say.language) if city else g.city_slug,
+            year=g.fiscal_year,
+            state=say(f"subsidy.state.{g.state}"),
+        )
+        if typed in label.casefold():
+            choices.append(_choice(label, str(g.id)))
+    return choices

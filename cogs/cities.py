@@ -14,6 +14,7 @@ from bot.domain.cities import COUNTRIES, City, CityDataError, Since
 from bot.domain.city_answers import Answer
 from bot.interactions import Speaker, services
 from bot.services import presets
+from cogs.subsidy import standing_text
 
 EMBED_DESCRIPTION_LIMIT = 4_000
 MAX_PROBLEMS_SHOWN = 15
@@ -144,8 +145,19 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
     @app_commands.autocomplete(city=autocomplete.cities)
     async def info(self, interaction: discord.Interaction, city: str) -> None:
         say = await Speaker.of(interaction)
-        found = await services(interaction).cities.get(interaction.guild_id, city)
-        await say.send(embed=city_embed(say, found))
+        svc = services(interaction)
+        found = await svc.cities.get(interaction.guild_id, city)
+        embed = city_embed(say, found)
+        if found.subsidy_eligible:
+            year = await svc.subsidy.fiscal_year(interaction.guild_id)
+            standing = await svc.subsidy.standing(interaction.guild_id, found, year)
+            embed.set_field_at(
+                len(embed.fields) - 1,
+                name=say("city.info.subsidy"),
+                value=standing_text(say, standing),
+                inline=False,
+            )
+        await say.send(embed=embed)
 
     @app_commands.command(name="ask", description="Ask a question about the partner cities")
     @app_commands.describe(

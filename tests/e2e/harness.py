@@ -183,10 +183,11 @@ class Harness:
             reply = await self.ask(path, user=admin, options=options)
             assert reply.content.startswith("Saved."), reply.content
 
-    async def register(self, *users: User) -> None:
-        """Staff register ``users`` as members for this fiscal year."""
+    async def register(self, *users: User, since: str | None = None) -> None:
+        """Staff register ``users`` as members for this fiscal year (or from ``since``)."""
         for user in users:
-            reply = await self.ask("member add", user=self.world.staff, options={"user": user})
+            options = {"user": user, "since": since}
+            reply = await self.ask("member add", user=self.world.staff, options=options)
             assert "Registered" in reply.content, reply.content
 
     def query(self, sql: str, params: tuple = ()) -> list[tuple]:
