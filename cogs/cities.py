@@ -14,7 +14,7 @@ from bot.domain.cities import COUNTRIES, City, CityDataError, Since
 from bot.domain.city_answers import Answer
 from bot.interactions import Speaker, services
 from bot.services import presets
-from cogs.subsidy import standing_text
+from bot.subsidy_text import standing_text
 
 EMBED_DESCRIPTION_LIMIT = 4_000
 MAX_PROBLEMS_SHOWN = 15

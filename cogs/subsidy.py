@@ -12,32 +12,14 @@ from discord.ext import commands
 
 from bot import autocomplete
 from bot.checks import staff_only
-from bot.domain import subsidy as rules
 from bot.domain.dates import Span
 from bot.i18n import t
 from bot.interactions import Speaker, services
 from bot.outbox import Rendered
-from bot.services.subsidy import SUBSIDY_DM, Standing
+from bot.services.subsidy import SUBSIDY_DM
+from bot.subsidy_text import standing_text
 
 LEDGER_LINES = 20
-
-
-def standing_text(say: Speaker, standing: Standing) -> str:
-    year = say(
-        "subsidy.year", year=standing.year.year, span=Span(standing.year.start, standing.year.end)
-    )
-    if not standing.city.subsidy_eligible:
-        return say("subsidy.check.not_eligible", city=standing.city, year=year)
-    outcome = standing.outcome
-    if outcome.state == rules.GRANTED and outcome.candidate is not None:
-        return say(
-            "subsidy.check.granted",
-            city=standing.city,
-            year=year,
-            user=f"<@{outcome.candidate.user_id}>",
-            id=outcome.candidate.report_id,
-        )
-    return say(f"subsidy.check.{outcome.state}", city=standing.city, year=year)
 
 
 def grant_line(say: Speaker, grant: Any, names: dict[str, str]) -> str:

@@ -113,15 +113,6 @@ async def record_event(
     )
 
 
-async def history(conn: Connection, guild_id: int, user_id: int) -> list[tuple[str, int | None]]:
-    rows = await conn.fetchall(
-        "SELECT kind, actor_id FROM membership_events WHERE guild_id = ? AND user_id = ? "
-        "ORDER BY id",
-        (guild_id, user_id),
-    )
-    return [(r["kind"], r["actor_id"]) for r in rows]
-
-
 async def role_held(conn: Connection, guild_id: int, user_id: int) -> bool:
     return bool(
         await conn.fetchval(

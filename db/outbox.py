@@ -104,10 +104,3 @@ async def failed(conn: Connection, row_id: int, error: str, now: datetime) -> No
         "WHERE id = ? AND state = 'pending'",
         (error, to_db(now), row_id),
     )
-
-
-async def for_target(conn: Connection, target: str) -> list[OutboxRow]:
-    rows = await conn.fetchall(
-        f"SELECT {_COLUMNS} FROM outbox WHERE target = ? ORDER BY id", (target,)
-    )
-    return [_row(r) for r in rows]

@@ -47,7 +47,7 @@ def check_new_trip(
     """Raise :class:`DomainError` when a trip from ``start`` to ``end`` may not be logged."""
     if end < start:
         raise DomainError("trip.end_before_start", start=start, end=end)
-    days = (end - start).days + 1
+    days = Span(start, end).days
     if days > MAX_TRIP_DAYS:
         raise DomainError("trip.too_long", days=days, max=MAX_TRIP_DAYS)
     earliest = FiscalYear.containing(today, fiscal_start_month).shifted(-FISCAL_YEARS_BACK).start

@@ -16,7 +16,7 @@ from bot.domain.clock import Clock
 from bot.domain.dates import parse_date
 from bot.domain.errors import DomainError
 from bot.domain.fiscal import FiscalYear
-from bot.domain.member_csv import ImportRow, RowProblem, read_members
+from bot.domain.member_csv import MAX_NUMBER, ImportRow, RowProblem, read_members
 from bot.domain.membership import Period, default_term, member_on, plan_registration
 from bot.domain.settings import GuildSettings
 from bot.domain.text import clean_text, spreadsheet_safe
@@ -27,7 +27,6 @@ from db import audit, members
 from db.database import Connection, Database
 from db.members import MemberRecord
 
-MAX_NUMBER = 40
 MAX_IMPORT_BYTES = 1_000_000
 
 
@@ -64,11 +63,6 @@ class MemberService:
         self._clock = clock
 
     # ------------------------------------------------------------------ reading
-    async def is_member(self, guild_id: int, user_id: int, day: date | None = None) -> bool:
-        async with self._db.read() as conn:
-            periods = await members.periods(conn, guild_id, user_id)
-        return member_on(periods, day or self._clock.today())
-
     async def require_member(self, guild_id: int, user_id: int) -> None:
         """Trips and reports need a membership valid today; say how to get one otherwise."""
         async with self._db.read() as conn:
@@ -245,8 +239,10 @@ class MemberService:
                 await members.record_event(
                     conn, guild_id, user_id, period, "expired", None, self._clock.now()
                 )
-            for user_id, _ in await members.roles_out_of_step(conn, guild_id, today):
-                await self._keep_role_in_step(conn, guild_id, user_id)
+            role_id = (await self._settings.ensure(conn, guild_id)).member_role_id
+            if role_id is not None:
+                for user_id, hold in await members.roles_out_of_step(conn, guild_id, today):
+                    await self._queue_role(conn, guild_id, user_id, role_id, hold)
         self._outbox.wake()
 
     async def guilds(self) -> list[int]:
@@ -261,14 +257,14 @@ class MemberService:
         )
         role_id = settings.member_role_id
         if role_id is not None and member_today != await members.role_held(conn, guild_id, user_id):
-            kind = "role.add" if member_today else "role.remove"
-            await self._outbox.enqueue(
-                conn,
-                guild_id,
-                kind,
-                f"member:{guild_id}:{user_id}",
-                user_id=user_id,
-                role_id=role_id,
-            )
-            await members.set_role_held(conn, guild_id, user_id, member_today)
+            await self._queue_role(conn, guild_id, user_id, role_id, member_today)
         return member_today
+
+    async def _queue_role(
+        self, conn: Connection, guild_id: int, user_id: int, role_id: int, hold: bool
+    ) -> None:
+        kind = "role.add" if hold else "role.remove"
+        await self._outbox.enqueue(
+            conn, guild_id, kind, f"member:{guild_id}:{user_id}", user_id=user_id, role_id=role_id
+        )
+        await members.set_role_held(conn, guild_id, user_id, hold)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date
 
 from bot.domain import subsidy as rules
 from bot.domain.cities import City
@@ -162,38 +161,26 @@ class SubsidyService:
         return Standing(city, year, outcome, grant)
 
     async def mine(self, guild_id: int, user_id: int) -> list[tuple[int, Explanation]]:
-        """(trip id, why) for each of the member's trips that has a report."""
+        """(trip id, why it does or does not receive the subsidy) for each of the member's trips.
+        Trips to the same city in the same fiscal year share one look at the line."""
         month = (await self._settings.get(guild_id)).fiscal_year_start_month
         by_slug = await self._cities.by_slug(guild_id)
         lines: list[tuple[int, Explanation]] = []
+        lines_of: dict[tuple[str, int], list[Candidate]] = {}
         async with self._db.read() as conn:
             for trip in await trips.of_member(conn, guild_id, user_id):
                 city = by_slug.get(trip.city_slug)
                 if city is not None and not city.subsidy_eligible:
                     lines.append((trip.id, Explanation("subsidy.why.city_not_eligible", {})))
                     continue
-                city_id = await trips.city_id(conn, guild_id, trip.city_slug)
+                city_id = await trips.city_id(conn, guild_id, trip.city_slug) or 0
                 year = FiscalYear.containing(trip.start, month)
-                candidates = await self._candidates(conn, guild_id, city_id or 0, year)
-                outcome = rules.holder(candidates)
-                own = sorted((c for c in candidates if c.trip_id == trip.id), key=lambda c: c.order)
-                if not own:
-                    key = (
-                        "subsidy.why.taken"
-                        if outcome.state == rules.GRANTED
-                        else "subsidy.why.no_report"
-                    )
-                    lines.append((trip.id, Explanation(key, {})))
-                    continue
-                mine = own[-1]
-                ahead = sum(
-                    1
-                    for c in candidates
-                    if c.eligible and c.state in rules.IN_LINE and c.order < mine.order
-                )
-                why = rules.explain(mine, outcome, ahead)
+                key = (trip.city_slug, year.year)
+                if key not in lines_of:
+                    lines_of[key] = await self._candidates(conn, guild_id, city_id, year)
+                why = _why(trip.id, lines_of[key])
                 if why.key == "subsidy.why.granted":
-                    grant = await ledger.live(conn, guild_id, city_id or 0, year.year)
+                    grant = await ledger.live(conn, guild_id, city_id, year.year)
                     if grant is not None and grant.state == "paid":
                         why = Explanation("subsidy.why.paid", {"day": grant.paid_on})
                 lines.append((trip.id, why))
@@ -278,8 +265,19 @@ class SubsidyService:
         self._outbox.wake()
         return successor
 
-    def today(self) -> date:
-        return self._clock.today()
+
+def _why(trip_id: int, candidates: list[Candidate]) -> Explanation:
+    """Why one trip's latest report does or does not hold its city's subsidy."""
+    outcome = rules.holder(candidates)
+    own = sorted((c for c in candidates if c.trip_id == trip_id), key=lambda c: c.order)
+    if not own:
+        taken = outcome.state == rules.GRANTED
+        return Explanation("subsidy.why.taken" if taken else "subsidy.why.no_report", {})
+    mine = own[-1]
+    ahead = sum(
+        1 for c in candidates if c.eligible and c.state in rules.IN_LINE and c.order < mine.order
+    )
+    return rules.explain(mine, outcome, ahead)
 
 
 def _grant_id(reference: str) -> int:

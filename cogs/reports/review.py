@@ -33,7 +33,7 @@ class ReviewButton(
     ) -> None:
         super().__init__(
             discord.ui.Button(
-                label=label or action,
+                label=label or None,
                 style=ACTION_STYLES[action],
                 custom_id=f"report:{report_id}:{action}",
                 disabled=disabled,
@@ -73,7 +73,7 @@ class WriteButton(
     def __init__(self, trip_id: int, label: str = "") -> None:
         super().__init__(
             discord.ui.Button(
-                label=label or "Open",
+                label=label or None,
                 style=discord.ButtonStyle.primary,
                 custom_id=f"report:write:{trip_id}",
             )

@@ -1,0 +1,26 @@
+"""How a city's subsidy standing reads, shared by /subsidy check and /city info."""
+
+from __future__ import annotations
+
+from bot.domain import subsidy as rules
+from bot.domain.dates import Span
+from bot.interactions import Speaker
+from bot.services.subsidy import Standing
+
+
+def standing_text(say: Speaker, standing: Standing) -> str:
+    year = say(
+        "subsidy.year", year=standing.year.year, span=Span(standing.year.start, standing.year.end)
+    )
+    if not standing.city.subsidy_eligible:
+        return say("subsidy.check.not_eligible", city=standing.city, year=year)
+    outcome = standing.outcome
+    if outcome.state == rules.GRANTED and outcome.candidate is not None:
+        return say(
+            "subsidy.check.granted",
+            city=standing.city,
+            year=year,
+            user=f"<@{outcome.candidate.user_id}>",
+            id=outcome.candidate.report_id,
+        )
+    return say(f"subsidy.check.{outcome.state}", city=standing.city, year=year)
