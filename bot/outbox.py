@@ -6,6 +6,11 @@ records the message id Discord returns, retries server errors, rate limits and n
 with backoff, and records permanent errors (such as 50007, "cannot send messages to this user").
 It picks up where it left off after a restart, because everything it knows is in the database.
 
+A crash (or a lost answer) after Discord created a message but before the row was marked
+delivered would send it again; every post and DM therefore carries the row's nonce, and Discord
+answers a repeated nonce from the same author (within a few minutes) with the message it already
+created. Edits and role changes are idempotent by nature.
+
 Messages are described in the payload as ``{"render": name, ...}``; the feature that queued them
 registers a renderer under that name, which builds the Discord message from the database at
 delivery time (so an edit always shows the current state).
@@ -146,6 +151,7 @@ class OutboxWorker:
                 embeds=rendered.embeds,
                 view=rendered.view or discord.utils.MISSING,
                 allowed_mentions=rendered.mentions,
+                nonce=row.nonce,
             )
             return message.id
         if row.kind == "message.edit":
@@ -165,7 +171,10 @@ class OutboxWorker:
             rendered = await self._render(p)
             dm = await self.bot.create_dm(discord.Object(p["user_id"]))
             message = await dm.send(
-                rendered.content, embeds=rendered.embeds, allowed_mentions=rendered.mentions
+                rendered.content,
+                embeds=rendered.embeds,
+                allowed_mentions=rendered.mentions,
+                nonce=row.nonce,
             )
             return message.id
         raise Permanent(f"unknown outbox kind {row.kind!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,9 +23,23 @@ class OutboxRow:
     attempts: int
     last_error: str | None
     message_id: int | None
+    created_at: str
+
+    @property
+    def nonce(self) -> str:
+        """The nonce the message this row sends carries, the same on every attempt.
+
+        Discord returns the message already created with a nonce instead of creating another
+        (``enforce_nonce``), so a send whose answer was lost is not repeated. The creation time
+        is part of it because ids start again at 1 in a new or restored database.
+        """
+        digest = hashlib.sha256(f"{self.id}|{self.created_at}".encode()).hexdigest()
+        return digest[:24]
 
 
-_COLUMNS = "id, guild_id, kind, target, payload, state, attempts, last_error, message_id"
+_COLUMNS = (
+    "id, guild_id, kind, target, payload, state, attempts, last_error, message_id, created_at"
+)
 
 
 def _row(r: Any) -> OutboxRow:
@@ -38,6 +53,7 @@ def _row(r: Any) -> OutboxRow:
         r["attempts"],
         r["last_error"],
         r["message_id"],
+        r["created_at"],
     )
 
 

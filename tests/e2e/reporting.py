@@ -61,3 +61,19 @@ def report_id(reply: Message) -> str:
     match = re.search(r"#(\d+)", reply.content)
     assert match, reply.content
     return match.group(1)
+
+
+def announcements(harness: Harness) -> list[dict]:
+    return channel_messages(harness, "announcements")
+
+
+def dms_to(harness: Harness, user: User) -> list[dict]:
+    ids = {cid for cid, u in harness.fake.dm_channels.items() if u.id == user.id}
+    return [m for m in harness.fake.messages.values() if int(m["channel_id"]) in ids]
+
+
+async def member_with_trip(harness: Harness, user: User | None = None) -> str:
+    user = user or harness.world.member
+    await harness.configure()
+    await harness.register(user)
+    return await finished_trip(harness, user)

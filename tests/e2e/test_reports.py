@@ -8,8 +8,11 @@ from tests.e2e.harness import Harness, Message
 from tests.e2e.reporting import (
     ENGLISH_400,
     JAPANESE_400,
+    announcements,
     channel_messages,
+    dms_to,
     finished_trip,
+    member_with_trip,
     report_id,
     review_post,
     submit,
@@ -57,22 +60,6 @@ async def test_happy_path_from_submit_to_announcement(harness: Harness):
         a for (a,) in harness.query("SELECT action FROM audit_log WHERE action LIKE 'report.%'")
     ]
     assert actions == ["report.submitted", "report.approved"]
-
-
-def announcements(harness: Harness) -> list[dict]:
-    return channel_messages(harness, "announcements")
-
-
-def dms_to(harness: Harness, user) -> list[dict]:  # type: ignore[no-untyped-def]
-    ids = {cid for cid, u in harness.fake.dm_channels.items() if u.id == user.id}
-    return [m for m in harness.fake.messages.values() if int(m["channel_id"]) in ids]
-
-
-async def member_with_trip(harness: Harness, user=None) -> str:  # type: ignore[no-untyped-def]
-    user = user or harness.world.member
-    await harness.configure()
-    await harness.register(user)
-    return await finished_trip(harness, user)
 
 
 async def test_a_too_short_report_is_refused_with_its_count_and_given_back(harness: Harness):

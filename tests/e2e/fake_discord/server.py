@@ -50,6 +50,10 @@ class Failure:
     body: dict
     times: int
     headers: dict[str, str] = field(default_factory=dict)
+    drop: str | None = None  # "before" or "after" handling the call: the connection is cut
+
+
+DROPPED = 0  # the status recorded for a call whose connection was cut
 
 
 class Resolver(AbstractResolver):
@@ -214,7 +218,7 @@ class FakeDiscord:
         retry_after: float | None = None,
     ) -> None:
         """Make the next ``times`` calls matching ``method`` and ``pattern`` answer ``status``."""
-        headers = {}
+        headers: dict[str, str] = {}
         if status == 429:
             body = body or {
                 "message": "You are being rate limited.",
@@ -233,6 +237,13 @@ class FakeDiscord:
             )
         )
 
+    def drop(self, method: str, pattern: str, *, after: bool = False, times: int = 1) -> None:
+        """Cut the connection of the next ``times`` matching calls, before handling them or
+        (``after``) once handled, so the bot never hears that its message was created."""
+        self.failures.append(
+            Failure(method, pattern, DROPPED, {}, times, drop="after" if after else "before")
+        )
+
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         path = "/" + request.match_info["path"]
         body: Any = None
@@ -248,18 +259,25 @@ class FakeDiscord:
             raw = await request.read()
             body = json.loads(raw) if raw else None
         call = Call(request.method, path, dict(request.query), body, files)
-        response = self._injected_failure(call) or self._route(call)
-        call.status = response.status
+        failure = self._injected_failure(call)
+        if failure is None or failure.drop == "after":
+            response = self._route(call)
+        else:
+            response = json_response(failure.body, failure.status, failure.headers)
+        call.status = DROPPED if failure is not None and failure.drop else response.status
         self.calls.append(call)
         async with self._changed:
             self._changed.notify_all()
+        if call.status == DROPPED:
+            assert request.transport is not None
+            request.transport.abort()
         return response
 
-    def _injected_failure(self, call: Call) -> web.Response | None:
+    def _injected_failure(self, call: Call) -> Failure | None:
         for failure in self.failures:
             if failure.times > 0 and call.matches(failure.method, failure.pattern):
                 failure.times -= 1
-                return json_response(failure.body, failure.status, failure.headers)
+                return failure
         return None
 
     def _route(self, call: Call) -> web.Response:
@@ -443,7 +461,14 @@ class FakeDiscord:
                 return json_response(
                     {"message": "Cannot send messages to this user", "code": 50007}, 403
                 )
-            return json_response(self._new_message(channel_id, body))
+            if body.get("enforce_nonce") and body.get("nonce"):
+                # Discord: a nonce seen lately from the same author returns that message.
+                for message in self.messages.values():
+                    if message.get("nonce") == body["nonce"] and message["channel_id"] == str(
+                        channel_id
+                    ):
+                        return json_response(message)
+            return json_response(self._new_message(channel_id, body, nonce=body.get("nonce")))
         message = self.messages.get(int(message_id or 0))
         if message is None or int(message["channel_id"]) != channel_id:
             return json_response({"message": "Unknown Message", "code": 10008}, 404)
