@@ -3,6 +3,8 @@
     python run_bot.py                   run the bot (Ctrl+C stops it)
     python run_bot.py migrate           create or upgrade the database, then exit
     python run_bot.py sync [--guild ID] push the slash commands to Discord, then exit
+    python run_bot.py backup PATH       copy the database to PATH (safe while the bot runs)
+    python run_bot.py restore PATH      put the backup PATH in place (stop the bot first)
 
 Settings come from the environment or a .env file beside this script: see README.md.
 """
@@ -18,6 +20,7 @@ from pathlib import Path
 from bot.config import ConfigError, Settings, load_settings
 
 EXIT_CONFIG = 2
+EXIT_FAILED = 1
 
 log = logging.getLogger("run_bot")
 
@@ -28,7 +31,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description="Run the sister-city association Discord bot. "
         "Settings come from the environment or a .env file (see README.md).",
     )
-    actions = parser.add_subparsers(dest="action", metavar="{run,migrate,sync}")
+    actions = parser.add_subparsers(dest="action", metavar="{run,migrate,sync,backup,restore}")
     actions.add_parser("run", help="run the bot (the default when no action is given)")
     actions.add_parser("migrate", help="create or upgrade the database, then exit")
     sync = actions.add_parser(
@@ -42,6 +45,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="ID",
         help="only this server (appears at once; handy for testing)",
     )
+    backup = actions.add_parser(
+        "backup", help="copy the database to PATH, then exit (safe while the bot runs)"
+    )
+    backup.add_argument("path", type=Path, metavar="PATH", help="the file to write")
+    restore = actions.add_parser(
+        "restore",
+        help="put a backup in place of the database, then exit (stop the bot first; the current "
+        "database is moved aside, not deleted)",
+    )
+    restore.add_argument("path", type=Path, metavar="PATH", help="the backup to restore")
     return parser.parse_args(argv)
 
 
@@ -80,12 +93,54 @@ async def sync_only(settings: Settings, guild_id: int | None) -> None:
     print(f"Synced {count} commands to {'server ' + str(guild_id) if guild_id else 'all servers'}.")
 
 
+def backup_only(settings: Settings, target: Path) -> int:
+    from db.backup import BackupError, copy
+
+    try:
+        made = copy(settings.database_path, target)
+    except BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(
+        f"Backed up {settings.database_path} to {made.path} "
+        f"({made.size_bytes / 1e6:.1f} MB, schema version {made.schema_version}); "
+        "the copy passed an integrity check."
+    )
+    return 0
+
+
+def restore_only(settings: Settings, backup: Path) -> int:
+    from bot.domain.clock import TOKYO, utcnow
+    from db.backup import BackupError, check, restore
+    from db.migrate import load_migrations
+
+    try:
+        version = check(backup).schema_version
+        known = load_migrations()[-1].version
+        if version > known:
+            print(
+                f"error: {backup} was written by a newer version of the bot (schema {version}, "
+                f"this one knows up to {known}); update the bot first.",
+                file=sys.stderr,
+            )
+            return EXIT_FAILED
+        aside = restore(backup, settings.database_path, utcnow().astimezone(TOKYO))
+    except BackupError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    print(f"Restored {backup} to {settings.database_path}.")
+    if aside is not None:
+        print(f"The database it replaced was moved to {aside} (nothing was deleted).")
+    print("Start the bot as usual; it upgrades the copy's schema if it is older.")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     action = args.action or "run"
     env_file = Path(__file__).resolve().parent / ".env"
     try:
-        settings = load_settings(env_file=env_file, require_token=action != "migrate")
+        settings = load_settings(env_file=env_file, require_token=action in ("run", "sync"))
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_CONFIG
@@ -99,6 +154,10 @@ def main(argv: list[str] | None = None) -> int:
             file=sys.stderr,
         )
         return EXIT_CONFIG
+    if action == "backup":
+        return backup_only(settings, args.path)
+    if action == "restore":
+        return restore_only(settings, args.path)
     setup_logging(settings.log_level_number)
     from db.migrate import DatabaseTooNewError
 

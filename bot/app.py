@@ -89,7 +89,7 @@ class AssociationBot(commands.Bot):
                 before,
                 after,
             )
-        self.services = Services.build(self.db, self.settings.default_preset, self.clock)
+        self.services = Services.build(self.db, self.settings, self.clock)
         await self.tree.set_translator(Translator())
         for name in extension_names():
             await self.load_extension(name)

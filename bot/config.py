@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 DEFAULT_DATABASE_PATH = Path("data/bot.sqlite3")
+DEFAULT_BACKUP_KEEP = 14
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 
@@ -28,6 +29,12 @@ class Settings:
     log_level: str = "INFO"
     dev_guild_id: int | None = None
     default_preset: str = "kifa"
+    backup_dir: Path | None = None  # None: a "backups" folder beside the database
+    backup_keep: int = DEFAULT_BACKUP_KEEP  # daily copies kept; 0 turns daily backups off
+
+    @property
+    def backup_folder(self) -> Path:
+        return self.backup_dir or self.database_path.parent / "backups"
 
     @property
     def log_level_number(self) -> int:
@@ -90,10 +97,20 @@ def load_settings(
     database_path = Path(merged.get("DATABASE_PATH", "").strip() or DEFAULT_DATABASE_PATH)
     preset = merged.get("DEFAULT_PRESET", "").strip().lower() or "kifa"
 
+    backup_dir_raw = merged.get("BACKUP_DIR", "").strip()
+    keep_raw = merged.get("BACKUP_KEEP", "").strip() or str(DEFAULT_BACKUP_KEEP)
+    if not keep_raw.isdigit():
+        raise ConfigError(
+            f"BACKUP_KEEP must be how many daily backups to keep (0 turns them off), "
+            f"not {keep_raw!r}."
+        )
+
     return Settings(
         token=token,
         database_path=database_path,
         log_level=log_level,
         dev_guild_id=dev_guild_id,
         default_preset=preset,
+        backup_dir=Path(backup_dir_raw) if backup_dir_raw else None,
+        backup_keep=int(keep_raw),
     )

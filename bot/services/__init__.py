@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.config import Settings
 from bot.domain.clock import Clock
+from bot.services.backups import BackupService
 from bot.services.bot_state import BotStateService
 from bot.services.cities import CityService
 from bot.services.members import MemberService
@@ -30,11 +32,12 @@ class Services:
     trips: TripService
     reports: ReportService
     subsidy: SubsidyService
+    backups: BackupService
 
     @classmethod
-    def build(cls, db: Database, default_preset: str, clock: Clock | None = None) -> Services:
+    def build(cls, db: Database, config: Settings, clock: Clock | None = None) -> Services:
         clock = clock or Clock()
-        settings = SettingsService(db, default_preset)
+        settings = SettingsService(db, config.default_preset)
         cities = CityService(db, settings)
         outbox = OutboxService(db, clock)
         subsidy = SubsidyService(db, settings, cities, outbox, clock)
@@ -50,4 +53,7 @@ class Services:
             trips=trips,
             reports=ReportService(db, settings, trips, members, outbox, subsidy, clock),
             subsidy=subsidy,
+            backups=BackupService(
+                config.database_path, config.backup_folder, config.backup_keep, clock
+            ),
         )

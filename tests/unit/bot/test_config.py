@@ -96,3 +96,10 @@ def test_migrate_needs_no_token_and_creates_the_database(tmp_path: Path):
     assert result.returncode == 0, result.stderr
     assert database.exists()
     assert "schema version 0 ->" in result.stdout
+
+
+def test_backup_settings_default_beside_the_database_and_refuse_nonsense():
+    settings = load_settings({"DISCORD_TOKEN": "t", "DATABASE_PATH": "/srv/kifa/bot.db"}, None)
+    assert settings.backup_folder == Path("/srv/kifa/backups") and settings.backup_keep == 14
+    with pytest.raises(ConfigError, match="BACKUP_KEEP"):
+        load_settings({"DISCORD_TOKEN": "t", "BACKUP_KEEP": "two weeks"}, env_file=None)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import Settings
 from bot.interactions import Speaker
 from bot.services import Services
 from cogs.cities import render_answer
@@ -73,7 +74,7 @@ QUESTIONS = [
 async def services(database_path: Path):
     db = await Database.open(database_path)
     await migrate(db)
-    yield Services.build(db, "kifa")
+    yield Services.build(db, Settings(token="", database_path=database_path))
     await db.close()
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from bot.config import Settings
 from bot.domain.clock import Clock
 from bot.domain.errors import DomainError
 from bot.services import Services
@@ -74,7 +75,7 @@ async def run(ops: list[tuple]) -> None:
     try:
         await migrate(db)
         clock = Clock()
-        svc = Services.build(db, "kifa", clock)
+        svc = Services.build(db, Settings(token="", database_path=db.path), clock)
         async with db.transaction() as conn:
             await svc.settings.ensure(conn, GUILD)
         await svc.settings.set_channels(GUILD, STAFF, moderation_channel_id=5)

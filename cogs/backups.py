@@ -1,0 +1,63 @@
+"""The daily backup of the database (see bot/services/backups.py and README, 'Backups')."""
+
+from __future__ import annotations
+
+import logging
+from datetime import time
+
+from discord.ext import commands, tasks
+
+from bot.domain.clock import TOKYO
+from bot.services.backups import BackupService
+from db.backup import BackupError
+
+log = logging.getLogger(__name__)
+
+DAILY_AT = time(4, 0, tzinfo=TOKYO)  # the quietest hour of the association's day
+
+
+class Backups(commands.Cog):
+    def __init__(self, bot: commands.Bot) -> None:
+        self.bot = bot
+
+    @property
+    def backups(self) -> BackupService:
+        return self.bot.services.backups  # type: ignore[attr-defined]
+
+    async def cog_load(self) -> None:
+        self.daily.start()
+
+    async def cog_unload(self) -> None:
+        self.daily.cancel()
+
+    @tasks.loop(time=DAILY_AT)
+    async def daily(self) -> None:
+        await self.back_up()
+
+    @daily.before_loop
+    async def catch_up(self) -> None:
+        """A day the bot was down at the usual hour gets its copy as soon as it is back."""
+        await self.bot.wait_until_ready()
+        if not self.backups.enabled:
+            log.warning("Daily backups are off (BACKUP_KEEP=0)")
+        elif self.backups.due():
+            await self.back_up()
+
+    async def back_up(self) -> None:
+        if not self.backups.enabled:
+            return
+        try:
+            made, pruned = await self.backups.daily()
+        except BackupError:
+            log.exception("The daily backup failed; the next try is at the next daily hour")
+            return
+        log.info(
+            "Backup written to %s (%.1f MB); %d old copies removed",
+            made.path,
+            made.size_bytes / 1e6,
+            len(pruned),
+        )
+
+
+async def setup(bot: commands.Bot) -> None:
+    await bot.add_cog(Backups(bot))
