@@ -110,6 +110,7 @@ class FakeDiscord:
         self.interactions: dict[str, dict] = {}  # token -> the interaction sent with it
         self.dm_channels: dict[int, User] = {}  # DM channel id -> its user
         self.files: dict[str, bytes] = {}  # CDN path -> bytes of an attachment users "uploaded"
+        self.listeners: list[Callable[[Call], None]] = []  # told of every call as it is handled
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
         self._seq = itertools.count(1)
@@ -266,6 +267,8 @@ class FakeDiscord:
             response = json_response(failure.body, failure.status, failure.headers)
         call.status = DROPPED if failure is not None and failure.drop else response.status
         self.calls.append(call)
+        for listener in self.listeners:
+            listener(call)
         async with self._changed:
             self._changed.notify_all()
         if call.status == DROPPED:

@@ -1,0 +1,125 @@
+"""The unmodified bot in a process of its own, connected to a fake Discord on 127.0.0.1.
+
+    python -m tests.e2e.bot_process --port PORT --database PATH
+
+The fault tests kill this process with SIGKILL; the benchmark reads its memory from /proc. Both
+talk to it only as Discord would, through the fake.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import signal
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from tests.e2e.fake_discord.interactions import command_data, envelope
+from tests.e2e.fake_discord.models import User
+from tests.e2e.fake_discord.server import FakeDiscord
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--port", type=int, required=True)
+    parser.add_argument("--database", type=Path, required=True)
+    parser.add_argument("--backup-keep", type=int, default=0)
+    args = parser.parse_args()
+
+    import aiohttp
+    import discord.utils
+
+    from bot.app import AssociationBot
+    from bot.config import Settings
+    from tests.e2e.fake_discord.server import Resolver
+
+    discord.utils.setup_logging(level=int(os.environ.get("BOT_LOG_LEVEL", "30")), root=True)
+    settings = Settings(
+        token="fake-token",
+        database_path=args.database,
+        default_preset="kifa",
+        backup_keep=args.backup_keep,
+    )
+
+    async def run() -> None:
+        connector = aiohttp.TCPConnector(resolver=Resolver(args.port), ssl=False)
+        async with AssociationBot(settings, connector=connector) as bot:
+            await bot.start(settings.token)
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+
+
+@dataclass
+class BotProcess:
+    """A running bot process, as the parent sees it."""
+
+    process: asyncio.subprocess.Process
+    started: float
+
+    @classmethod
+    async def spawn(cls, port: int, database: Path, *, backup_keep: int = 0) -> BotProcess:
+        started = time.perf_counter()
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "tests.e2e.bot_process",
+            "--port",
+            str(port),
+            "--database",
+            str(database),
+            "--backup-keep",
+            str(backup_keep),
+            cwd=ROOT,
+        )
+        return cls(process, started)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def peak_memory_mb(self) -> float:
+        """The most memory the process has held (VmHWM), in MB."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+        raise RuntimeError("no VmHWM in /proc")
+
+    def kill(self) -> None:
+        """SIGKILL: no clean-up, no last commit, as when the power goes."""
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGKILL)
+
+    async def stop(self) -> None:
+        """Ctrl+C, as the office stops it; SIGKILL if it does not go."""
+        if self.process.returncode is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                await asyncio.wait_for(self.process.wait(), 10)
+            except TimeoutError:
+                self.kill()
+        await self.process.wait()
+
+
+async def answering(fake: FakeDiscord, user: User, timeout: float = 30.0) -> None:
+    """Return once the bot connected to ``fake`` answers a command (its start-up is over)."""
+    async with asyncio.timeout(timeout):
+        while True:
+            try:
+                payload = envelope(fake, 2, user, command_data(fake, "help", {}))
+                await fake.dispatch("INTERACTION_CREATE", payload)
+                answered = f"/{payload['token']}/callback"
+                await fake.wait_for_call(lambda c, end=answered: c.path.endswith(end), 0.25)
+                return
+            except (RuntimeError, ConnectionError, TimeoutError):
+                await asyncio.sleep(0.02)
+
+
+if __name__ == "__main__":
+    main()
