@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
@@ -77,6 +77,11 @@ class Database:
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA synchronous = NORMAL")
         return cls(conn, path)
+
+    async def trace(self, callback: Callable[[str], None] | None) -> None:
+        """Call ``callback`` with every statement run, values filled in (None stops it). The
+        benchmark uses it to show the query plan of every statement a workload runs."""
+        await self._conn.set_trace_callback(callback)
 
     async def close(self) -> None:
         async with self._lock:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -44,6 +46,22 @@ async def periods(conn: Connection, guild_id: int, user_id: int) -> list[Period]
         (guild_id, user_id),
     )
     return [_period(r) for r in rows]
+
+
+async def periods_of(
+    conn: Connection, guild_id: int, user_ids: Iterable[int]
+) -> dict[int, list[Period]]:
+    """The periods of several members at once (one query, not one per member)."""
+    rows = await conn.fetchall(
+        f"SELECT p.user_id, {_PERIOD_COLUMNS} FROM membership_periods AS p "
+        "WHERE p.guild_id = ? AND p.user_id IN (SELECT value FROM json_each(?)) "
+        "ORDER BY p.user_id, p.valid_from, p.id",
+        (guild_id, json.dumps(sorted(set(user_ids)))),
+    )
+    found: dict[int, list[Period]] = {}
+    for r in rows:
+        found.setdefault(r["user_id"], []).append(_period(r))
+    return found
 
 
 async def ensure_member(

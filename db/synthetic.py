@@ -41,6 +41,7 @@ class Written:
     trips: int
     reports: int
     grants: int
+    size_bytes: int
 
 
 def _stamp(day: date) -> str:
@@ -124,7 +125,7 @@ def generate(
             grants,
         )
         conn.execute("COMMIT")
-    return Written(len(everyone), written[0], written[1], len(grants))
+    return Written(len(everyone), written[0], written[1], len(grants), path.stat().st_size)
 
 
 def _flush(

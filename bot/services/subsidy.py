@@ -121,10 +121,7 @@ class SubsidyService:
     ) -> list[Candidate]:
         found = await ledger.entries(conn, guild_id, city_id, year.start, year.end)
         voided = await ledger.voided_reports(conn, guild_id, city_id, year.year)
-        periods = {
-            user_id: await members.periods(conn, guild_id, user_id)
-            for user_id in {e.user_id for e in found}
-        }
+        periods = await members.periods_of(conn, guild_id, (e.user_id for e in found))
         candidates = []
         for e in found:
             submitted_on = e.first_submitted_at.astimezone(TOKYO).date()
@@ -137,8 +134,8 @@ class SubsidyService:
                     first_submitted_at=e.first_submitted_at,
                     trip_start=e.trip_start,
                     submitted_on=submitted_on,
-                    member_on_trip_start=member_on(periods[e.user_id], e.trip_start),
-                    member_on_submission=member_on(periods[e.user_id], submitted_on),
+                    member_on_trip_start=member_on(periods.get(e.user_id, []), e.trip_start),
+                    member_on_submission=member_on(periods.get(e.user_id, []), submitted_on),
                     voided=e.report_id in voided,
                 )
             )

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.e2e.fake_discord.interactions import command_data, envelope
+from tests.e2e.fake_discord.interactions import NotLikeDiscord, command_data, envelope
 from tests.e2e.fake_discord.models import User
 from tests.e2e.fake_discord.server import FakeDiscord
 
@@ -30,6 +30,7 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--database", type=Path, required=True)
     parser.add_argument("--backup-keep", type=int, default=0)
+    parser.add_argument("--trace-sql", type=Path, help="write every SQL statement run here")
     args = parser.parse_args()
 
     import aiohttp
@@ -50,7 +51,11 @@ def main() -> None:
     async def run() -> None:
         connector = aiohttp.TCPConnector(resolver=Resolver(args.port), ssl=False)
         async with AssociationBot(settings, connector=connector) as bot:
-            await bot.start(settings.token)
+            await bot.login(settings.token)  # runs setup_hook: the database is open after it
+            if args.trace_sql:
+                trace = args.trace_sql.open("a", encoding="utf-8", buffering=1)
+                await bot.db.trace(lambda sql: trace.write(" ".join(sql.split()) + "\n"))
+            await bot.connect()
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())
@@ -64,19 +69,16 @@ class BotProcess:
     started: float
 
     @classmethod
-    async def spawn(cls, port: int, database: Path, *, backup_keep: int = 0) -> BotProcess:
+    async def spawn(
+        cls, port: int, database: Path, *, backup_keep: int = 0, trace_sql: Path | None = None
+    ) -> BotProcess:
         started = time.perf_counter()
+        options = ["--port", str(port), "--database", str(database)]
+        options += ["--backup-keep", str(backup_keep)]
+        if trace_sql:
+            options += ["--trace-sql", str(trace_sql)]
         process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "tests.e2e.bot_process",
-            "--port",
-            str(port),
-            "--database",
-            str(database),
-            "--backup-keep",
-            str(backup_keep),
-            cwd=ROOT,
+            sys.executable, "-m", "tests.e2e.bot_process", *options, cwd=ROOT
         )
         return cls(process, started)
 
@@ -90,6 +92,10 @@ class BotProcess:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
         raise RuntimeError("no VmHWM in /proc")
+
+    def reset_peak_memory(self) -> None:
+        """Start counting the peak again from what the process holds now."""
+        Path(f"/proc/{self.pid}/clear_refs").write_text("5")
 
     def kill(self) -> None:
         """SIGKILL: no clean-up, no last commit, as when the power goes."""
@@ -117,7 +123,8 @@ async def answering(fake: FakeDiscord, user: User, timeout: float = 30.0) -> Non
                 answered = f"/{payload['token']}/callback"
                 await fake.wait_for_call(lambda c, end=answered: c.path.endswith(end), 0.25)
                 return
-            except (RuntimeError, ConnectionError, TimeoutError):
+            except (NotLikeDiscord, RuntimeError, ConnectionError, TimeoutError):
+                # not synced yet, not connected yet, or not answering yet
                 await asyncio.sleep(0.02)
 
 

@@ -1,0 +1,58 @@
+"""The query plan of every statement the workloads ran on the large database.
+
+The bot writes each statement it runs (values filled in) to a trace file; here each distinct
+statement shape is explained with ``EXPLAIN QUERY PLAN`` against the large database, so the
+README can show the plans the figures rely on, and a full scan of a big table cannot hide.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
+SMALL_TABLES = ("cities", "guild_settings", "bot_state", "CONSTANT ROW", "city_facts VIRTUAL")
+EXPLAINED = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
+
+
+@dataclass(frozen=True)
+class Plan:
+    shape: str  # the statement with its values replaced by ?
+    runs: int
+    steps: tuple[str, ...]
+
+    @property
+    def scans(self) -> list[str]:
+        """Steps that read a whole table (or index) that can grow with the association."""
+        return [
+            s for s in self.steps if s.startswith("SCAN") and not any(t in s for t in SMALL_TABLES)
+        ]
+
+
+def read(trace: Path, database: Path) -> list[Plan]:
+    examples: dict[str, str] = {}
+    runs: dict[str, int] = {}
+    for line in trace.read_text(encoding="utf-8").splitlines():
+        if not line.upper().startswith(EXPLAINED):
+            continue
+        shape = LITERALS.sub("?", line)
+        examples.setdefault(shape, line)
+        runs[shape] = runs.get(shape, 0) + 1
+    plans = []
+    with closing(sqlite3.connect(database)) as conn:
+        for shape, example in examples.items():
+            steps = tuple(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + example))
+            plans.append(Plan(shape, runs[shape], steps))
+    return sorted(plans, key=lambda p: -p.runs)
+
+
+def markdown(plans: list[Plan]) -> str:
+    lines = [f"{len(plans)} statement shapes; {sum(1 for p in plans if p.scans)} scan a table.", ""]
+    for plan in plans:
+        flag = "  **SCAN**" if plan.scans else ""
+        lines.append(f"- `{plan.shape[:300]}` ({plan.runs} runs){flag}")
+        lines += [f"  - {step}" for step in plan.steps]
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,153 @@
+"""What the benchmark asks of the bot: one class per workload, each a unit of work a member or
+the staff would do. ``unit`` is called by worker ``worker`` (one bench user each) for the
+``n``-th time and returns the latency of every interaction it made."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import date, timedelta
+
+from bench.driver import Driver
+from tests.e2e.fake_discord.interactions import command_data, component_data, envelope, modal_data
+from tests.e2e.fake_discord.models import User, World
+from tests.e2e.fake_discord.server import Call
+
+CITIES = ("pontiac", "xuhui", "kanonji", "kusatsu-town", "date", "michigan")
+QUESTIONS = (
+    "When did Kusatsu and Pontiac become sister cities?",
+    "草津市と上海市徐匯区はいつ友好都市になりましたか",
+    "How far is Kanonji from Kusatsu?",
+    "観音寺市との関係は？",
+)
+BODY = "草津市から姉妹都市を訪ねました。" * 25  # 400 characters: inside the default range
+
+
+class Workload:
+    name = ""
+
+    def __init__(self, world: World, users: list[User]) -> None:
+        self.world = world
+        self.users = users
+
+    def user(self, worker: int) -> User:
+        return self.users[worker % len(self.users)]
+
+    async def unit(self, driver: Driver, worker: int, n: int) -> list[float]:
+        raise NotImplementedError
+
+    async def settle(self, driver: Driver) -> None:
+        """Wait for work the bot does after answering (the cycle's announcements)."""
+
+
+class Command(Workload):
+    """One slash command, with options that vary by ``n``."""
+
+    path = ""
+
+    def options(self, worker: int, n: int) -> dict:
+        return {}
+
+    async def unit(self, driver: Driver, worker: int, n: int) -> list[float]:
+        data = command_data(driver.fake, self.path, self.options(worker, n))
+        answer = await driver.interact(envelope(driver.fake, 2, self.user(worker), data))
+        return [answer.latency]
+
+
+class Help(Command):
+    name, path = "help (baseline)", "help"
+
+
+class CityAsk(Command):
+    name, path = "/city ask", "city ask"
+
+    def options(self, worker: int, n: int) -> dict:
+        return {"question": QUESTIONS[n % len(QUESTIONS)]}
+
+
+class SubsidyCheck(Command):
+    name, path = "/subsidy check", "subsidy check"
+
+    def options(self, worker: int, n: int) -> dict:
+        return {"city": CITIES[n % len(CITIES)]}
+
+
+class TripLog(Command):
+    """One-day trips, a new day (and city) each time, so that every one is logged."""
+
+    name, path = "/trip log", "trip log"
+
+    def __init__(self, world: World, users: list[User], first_day: date) -> None:
+        super().__init__(world, users)
+        self.first_day = first_day
+        self.logged = [0] * len(users)
+
+    def options(self, worker: int, n: int) -> dict:
+        k = self.logged[worker % len(self.users)]
+        self.logged[worker % len(self.users)] += 1
+        day = self.first_day + timedelta(days=k // len(CITIES))
+        return {"city": CITIES[k % len(CITIES)], "start": day.isoformat()}
+
+
+class Cycle(Workload):
+    """/report submit (the modal), the modal's submission, the review post, the approval, and
+    the announcement: a report's whole life. Trips come from /trip log's run before it."""
+
+    name = "report cycle"
+
+    def __init__(self, world: World, users: list[User], trips: dict[int, list[int]]) -> None:
+        super().__init__(world, users)
+        self.trips = trips  # user id -> finished trips without a report
+        self.posts: dict[str, asyncio.Future[dict]] = {}
+        self.announced = 0
+        self.started = 0
+        self._caught_up = asyncio.Event()
+
+    def watch(self, driver: Driver) -> None:
+        moderation = str(self.world.guild.channel("moderation").id)
+        announcements = str(self.world.guild.channel("announcements").id)
+        messages = driver.fake.messages
+
+        def heard(call: Call) -> None:
+            if call.method != "POST" or call.status >= 300:
+                return
+            if call.path == f"/channels/{announcements}/messages":
+                self.announced += 1
+                if self.announced >= self.started:
+                    self._caught_up.set()
+            elif call.path == f"/channels/{moderation}/messages":
+                posted = next(reversed(messages.values()))
+                match = re.search(r"report:(\d+):approve", str(posted["components"]))
+                if match:
+                    self.post(match.group(1)).set_result(posted)
+
+        driver.fake.listeners.append(heard)
+
+    def post(self, report: str) -> asyncio.Future[dict]:
+        if report not in self.posts:
+            self.posts[report] = asyncio.get_running_loop().create_future()
+        return self.posts[report]
+
+    async def unit(self, driver: Driver, worker: int, n: int) -> list[float]:
+        fake, user, staff = driver.fake, self.user(worker), self.world.staff
+        trip = self.trips[user.id].pop()
+        self.started += 1
+        data = command_data(fake, "report submit", {"trip": str(trip)})
+        opened = await driver.interact(envelope(fake, 2, user, data))
+        form = opened.body["data"]
+        data = modal_data(form["custom_id"], {"title": "", "body": BODY})
+        sent = await driver.interact(envelope(fake, 5, user, data))
+        report = re.search(r"#(\d+)", sent.body["data"]["content"]).group(1)  # type: ignore[union-attr]
+        post = await asyncio.wait_for(self.post(report), 15)
+        moderation = self.world.guild.channel("moderation")
+        click = envelope(
+            fake, 3, staff, component_data(f"report:{report}:approve"), channel=moderation
+        )
+        click["message"] = post
+        approved = await driver.interact(click)
+        return [opened.latency, sent.latency, approved.latency]
+
+    async def settle(self, driver: Driver) -> None:
+        if self.announced < self.started:
+            self._caught_up.clear()
+            await asyncio.wait_for(self._caught_up.wait(), 60)
