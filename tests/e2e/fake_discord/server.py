@@ -7,6 +7,7 @@ synced (and builds interactions from it, as Discord does), and can be told to fa
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import itertools
 import json
 import re
@@ -107,6 +108,7 @@ class FakeDiscord:
         self.commands: dict[str, dict] = {}  # synced command name -> definition
         self.command_syncs: list[tuple[int | None, list[dict]]] = []
         self.identifies = 0
+        self.resumes = 0
         self.interactions: dict[str, dict] = {}  # token -> the interaction sent with it
         self.dm_channels: dict[int, User] = {}  # DM channel id -> its user
         self.files: dict[str, bytes] = {}  # CDN path -> bytes of an attachment users "uploaded"
@@ -114,6 +116,7 @@ class FakeDiscord:
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
         self._seq = itertools.count(1)
+        self._session: list[dict] = []  # every dispatch of the current session, for RESUME
         self._runner: web.AppRunner | None = None
         self.port = 0
 
@@ -157,8 +160,13 @@ class FakeDiscord:
                 await ws.send_json({"op": 11, "d": None, "s": None, "t": None})
             elif frame["op"] == 2:
                 self.identifies += 1
+                self._session = []  # a new session: what the old one missed is gone
                 await self._send_ready(ws)
             elif frame["op"] == 6:
+                self.resumes += 1
+                # Discord replays what the session missed while it was away, then RESUMED
+                for missed in [f for f in self._session if f["s"] > (frame["d"]["seq"] or 0)]:
+                    await ws.send_json(missed)
                 await self._dispatch(ws, "RESUMED", {})
         if self._ws is ws:
             self._ws = None
@@ -187,12 +195,17 @@ class FakeDiscord:
         )
         await self._dispatch(ws, "GUILD_CREATE", guild.payload())
 
-    async def _dispatch(self, ws: web.WebSocketResponse, event: str, data: dict) -> None:
-        await ws.send_json({"op": 0, "t": event, "s": next(self._seq), "d": data})
+    async def _dispatch(self, ws: web.WebSocketResponse | None, event: str, data: dict) -> None:
+        frame = {"op": 0, "t": event, "s": next(self._seq), "d": data}
+        self._session.append(frame)
+        if ws is not None and not ws.closed:
+            with contextlib.suppress(ConnectionError):
+                await ws.send_json(frame)
 
     async def dispatch(self, event: str, data: dict) -> None:
-        """Send a gateway event to the connected bot."""
-        if self._ws is None:
+        """Send a gateway event to the bot. While its connection is down the event waits for it
+        to resume, as on Discord; before any bot has connected there is no one to send it to."""
+        if self._ws is None and not self.identifies:
             raise RuntimeError("no bot is connected to the fake gateway")
         await self._dispatch(self._ws, event, data)
 
