@@ -63,13 +63,14 @@ async def of_member(
     return [_trip(r) for r in rows]
 
 
-async def of_member_in_city(
-    conn: Connection, guild_id: int, user_id: int, city_row: int
+async def overlapping(
+    conn: Connection, guild_id: int, user_id: int, city_row: int, start: date, end: date
 ) -> list[Trip]:
+    """The member's live trips to the city that share a day with ``start``..``end``."""
     rows = await conn.fetchall(
         f"SELECT {_COLUMNS} {_FROM} WHERE t.guild_id = ? AND t.user_id = ? AND t.city_id = ? "
-        "AND t.cancelled_at IS NULL",
-        (guild_id, user_id, city_row),
+        "AND t.start_on <= ? AND t.end_on >= ? AND t.cancelled_at IS NULL",
+        (guild_id, user_id, city_row, end.isoformat(), start.isoformat()),
     )
     return [_trip(r) for r in rows]
 

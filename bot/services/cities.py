@@ -18,6 +18,7 @@ from bot.domain.city_matching import NameIndex
 from bot.domain.errors import DomainError
 from bot.domain.text import search_terms
 from bot.services import presets
+from bot.services.guild_cache import GuildCache
 from bot.services.settings import SettingsService
 from db import audit, cities, guild_settings
 from db.database import Database
@@ -30,33 +31,34 @@ class CityService:
     def __init__(self, db: Database, settings: SettingsService) -> None:
         self._db = db
         self._settings = settings
-        self._indexes: dict[int, NameIndex] = {}
-        self._every: dict[int, dict[str, City]] = {}
+        self._indexes: GuildCache[NameIndex] = GuildCache()
+        self._every: GuildCache[dict[str, City]] = GuildCache()
 
     async def index(self, guild_id: int) -> NameIndex:
-        cached = self._indexes.get(guild_id)
-        if cached is None:
+        async def load() -> NameIndex:
             async with self._db.read() as conn:
                 found = await cities.active(conn, guild_id)
                 seeded = found or await cities.has_any(conn, guild_id)
             if not seeded:
                 found = await self._seed(guild_id)
-            cached = self._indexes[guild_id] = NameIndex(found)
-        return cached
+            return NameIndex(found)
+
+        return await self._indexes.get(guild_id, load)
 
     async def by_slug(self, guild_id: int) -> dict[str, City]:
         """Every city the guild ever had, dropped ones included, by slug."""
-        cached = self._every.get(guild_id)
-        if cached is None:
+
+        async def load() -> dict[str, City]:
             await self.index(guild_id)
             async with self._db.read() as conn:
                 found = await cities.every(conn, guild_id)
-            cached = self._every[guild_id] = {c.slug: c for c in found}
-        return cached
+            return {c.slug: c for c in found}
+
+        return await self._every.get(guild_id, load)
 
     def _forget(self, guild_id: int) -> None:
-        self._indexes.pop(guild_id, None)
-        self._every.pop(guild_id, None)
+        self._indexes.forget(guild_id)
+        self._every.forget(guild_id)
 
     async def _seed(self, guild_id: int) -> list[City]:
         settings = await self._settings.get(guild_id)
@@ -123,6 +125,7 @@ class CityService:
             await guild_settings.save(conn, replace(current, preset=name))
             await cities.replace_all(conn, guild_id, list(preset.cities))
             await audit.record(conn, guild_id, actor_id, "city.preset", name)
+        self._settings.forget(guild_id)
         self._forget(guild_id)
         return list(preset.cities)
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.domain.settings import GuildSettings, RuleChange, apply_rules
+from bot.services.guild_cache import GuildCache
 from db import audit, guild_settings
 from db.database import Connection, Database
 
@@ -14,15 +15,27 @@ class SettingsService:
     def __init__(self, db: Database, default_preset: str) -> None:
         self._db = db
         self._default_preset = default_preset
+        self._cache: GuildCache[GuildSettings] = GuildCache()
 
     def defaults(self, guild_id: int) -> GuildSettings:
         return GuildSettings(guild_id=guild_id, preset=self._default_preset)
 
     async def get(self, guild_id: int) -> GuildSettings:
-        """The guild's settings; a guild never configured gets the defaults, with nothing stored."""
-        async with self._db.read() as conn:
-            stored = await guild_settings.get(conn, guild_id)
-        return stored or self.defaults(guild_id)
+        """The guild's settings; a guild never configured gets the defaults, with nothing stored.
+
+        Read on nearly every interaction (language, staff role), so kept in memory between changes.
+        """
+
+        async def load() -> GuildSettings:
+            async with self._db.read() as conn:
+                stored = await guild_settings.get(conn, guild_id)
+            return stored or self.defaults(guild_id)
+
+        return await self._cache.get(guild_id, load)
+
+    def forget(self, guild_id: int) -> None:
+        """After a transaction that saved the guild's settings has committed."""
+        self._cache.forget(guild_id)
 
     async def set_channels(
         self,
@@ -82,6 +95,7 @@ class SettingsService:
                     action,
                     **{k: v for k, v in vars(updated).items() if getattr(current, k) != v},
                 )
+        self.forget(guild_id)
         return updated
 
     async def ensure(self, conn: Connection, guild_id: int) -> GuildSettings:

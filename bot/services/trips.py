@@ -62,7 +62,7 @@ class TripService:
             city_row = await trips.city_id(conn, guild_id, city.slug)
             if city_row is None:
                 raise DomainError("city.not_found", query=city_typed[:100])
-            same_city = await trips.of_member_in_city(conn, guild_id, user_id, city_row)
+            same_city = await trips.overlapping(conn, guild_id, user_id, city_row, start, end)
             check_new_trip(city, start, end, today, settings.fiscal_year_start_month, same_city)
             trip_id = await trips.insert(
                 conn, guild_id, user_id, city_row, start, end, cleaned_note, self._clock.now()

@@ -148,7 +148,6 @@ class FakeDiscord:
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
         await ws.prepare(request)
-        self._ws = ws
         await ws.send_json(
             {"op": 10, "d": {"heartbeat_interval": HEARTBEAT_MS}, "s": None, "t": None}
         )
@@ -161,12 +160,18 @@ class FakeDiscord:
             elif frame["op"] == 2:
                 self.identifies += 1
                 self._session = []  # a new session: what the old one missed is gone
+                self._ws = ws
                 await self._send_ready(ws)
             elif frame["op"] == 6:
                 self.resumes += 1
-                # Discord replays what the session missed while it was away, then RESUMED
-                for missed in [f for f in self._session if f["s"] > (frame["d"]["seq"] or 0)]:
-                    await ws.send_json(missed)
+                # Discord replays what the session missed while it was away, then RESUMED. Events
+                # dispatched during the replay are replayed too; only then is the connection live.
+                seq = frame["d"]["seq"] or 0
+                while missed := [f for f in self._session if f["s"] > seq]:
+                    for f in missed:
+                        await ws.send_json(f)
+                        seq = f["s"]
+                self._ws = ws
                 await self._dispatch(ws, "RESUMED", {})
         if self._ws is ws:
             self._ws = None
