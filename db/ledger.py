@@ -65,14 +65,27 @@ def _grant(r: Any) -> Grant:
 
 
 async def entries(
-    conn: Connection, guild_id: int, city_id: int, first_day: date, last_day: date
+    conn: Connection,
+    guild_id: int,
+    city_id: int,
+    first_day: date,
+    last_day: date,
+    *,
+    standing_only: bool = False,
+    limit: int = -1,
+    offset: int = 0,
 ) -> list[Entry]:
-    """Every report on a trip to the city that started between the two days (inclusive)."""
+    """The reports on trips to the city that started between the two days (inclusive), in
+    submission order; with ``standing_only``, only those that can hold the subsidy (approved,
+    or still in line). ``limit`` and ``offset`` read the line a part at a time (-1: all of it)."""
+    standing = "AND r.state IN ('approved', 'awaiting', 'changes_requested') "
     rows = await conn.fetchall(
-        "SELECT r.id, t.id AS trip_id, r.user_id, r.state, r.first_submitted_at, t.start_on "
-        "FROM trips AS t JOIN reports AS r ON r.trip_id = t.id "
-        "WHERE t.guild_id = ? AND t.city_id = ? AND t.start_on BETWEEN ? AND ?",
-        (guild_id, city_id, first_day.isoformat(), last_day.isoformat()),
+        "SELECT r.id, r.trip_id, r.user_id, r.state, r.first_submitted_at, r.trip_start_on "
+        "FROM reports AS r "
+        "WHERE r.guild_id = ? AND r.city_id = ? AND r.trip_start_on BETWEEN ? AND ? "
+        f"{standing if standing_only else ''}"
+        "ORDER BY r.first_submitted_at, r.id LIMIT ? OFFSET ?",
+        (guild_id, city_id, first_day.isoformat(), last_day.isoformat(), limit, offset),
     )
     return [
         Entry(
@@ -81,7 +94,7 @@ async def entries(
             r["user_id"],
             r["state"],
             from_db(r["first_submitted_at"]),
-            date.fromisoformat(r["start_on"]),
+            date.fromisoformat(r["trip_start_on"]),
         )
         for r in rows
     ]

@@ -68,9 +68,14 @@ def generate(
         month = conn.execute(
             "SELECT fiscal_year_start_month FROM guild_settings WHERE guild_id = ?", (guild_id,)
         ).fetchone()[0]
-        cities = [
-            r[0] for r in conn.execute("SELECT id FROM cities WHERE guild_id = ?", (guild_id,))
-        ]
+        cities = {
+            r[0]: bool(r[1])
+            for r in conn.execute(
+                "SELECT id, json_extract(data, '$.subsidy_eligible') FROM cities "
+                "WHERE guild_id = ?",
+                (guild_id,),
+            )
+        }
         moderation = conn.execute(
             "SELECT moderation_channel_id FROM guild_settings WHERE guild_id = ?", (guild_id,)
         ).fetchone()[0]
@@ -82,6 +87,7 @@ def generate(
         _members(conn, guild_id, everyone, known, first, last_day)
         trips_each = scale.trips // len(everyone)
         report_every = max(scale.trips // scale.reports, 1)
+        city_ids = sorted(cities)
         approved: dict[tuple[int, int], tuple[str, int, int]] = {}
         trip_rows: list[tuple] = []
         report_rows: list[tuple] = []
@@ -95,12 +101,12 @@ def generate(
                 trip_id += 1
                 start = first + timedelta(days=span * n // trips_each + rng.randrange(0, 20))
                 finish = start + timedelta(days=rng.randrange(0, 8))
-                city = rng.choice(cities)
+                city = rng.choice(city_ids)
                 trip_rows.append(
                     (trip_id, guild_id, user, city, start.isoformat(), finish.isoformat(),
                      _stamp(start))
                 )  # fmt: skip
-                if n % report_every or finish + timedelta(days=7) > today:
+                if (n + user) % report_every or finish + timedelta(days=7) > today:
                     continue
                 report_id += 1
                 roll = rng.random()
@@ -108,20 +114,23 @@ def generate(
                 submitted = _stamp(finish + timedelta(days=7))
                 report_rows.append((report_id, guild_id, user, trip_id, state, submitted))
                 key = (city, _fiscal(start, month))
-                if state == "approved" and (key not in approved or submitted < approved[key][0]):
+                earliest = key not in approved or submitted < approved[key][0]
+                if state == "approved" and cities[city] and earliest:
                     approved[key] = (submitted, report_id, user)
             if len(trip_rows) >= FLUSH_EVERY:
                 _flush(conn, trip_rows, report_rows, moderation, written)
         _flush(conn, trip_rows, report_rows, moderation, written)
-        grants = [
-            (guild_id, city, year, user, rid, submitted, submitted[:10])
+        this_year = _fiscal(today, month)
+        grants = [  # paid in past years; this year's holder is still to be paid
+            (guild_id, city, year, user, rid, submitted, *paid)
             for (city, year), (submitted, rid, user) in approved.items()
-            if year < _fiscal(today, month)
+            for paid in [
+                ("paid", submitted[:10], "bank") if year < this_year else ("granted", None, None)
+            ]
         ]
         conn.executemany(
             "INSERT INTO grants (guild_id, city_id, fiscal_year, user_id, report_id, amount_yen, "
-            "state, granted_at, paid_on, paid_method, paid_by) "
-            "VALUES (?, ?, ?, ?, ?, 3000, 'paid', ?, ?, 'bank', NULL)",
+            "granted_at, state, paid_on, paid_method) VALUES (?, ?, ?, ?, ?, 3000, ?, ?, ?, ?)",
             grants,
         )
         conn.execute("COMMIT")

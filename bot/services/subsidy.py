@@ -26,12 +26,13 @@ from bot.services.outbox import OutboxService
 from bot.services.settings import SettingsService
 from db import audit, cities, ledger, members, trips
 from db.database import Connection, Database
-from db.ledger import Grant
+from db.ledger import Entry, Grant
 
 SUBSIDY_DM = "subsidy_dm"
 MAX_METHOD = 100
 MAX_REASON = 500
 MAX_CHOICES = 25
+HOLDER_BATCH = 16
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ class SubsidyService:
         city = await cities.by_id(conn, city_id)
         if city is None or not city.subsidy_eligible:
             return
-        outcome = rules.holder(await self._candidates(conn, guild_id, city_id, year))
+        outcome = await self._holder(conn, guild_id, city_id, year)
         current = await ledger.live(conn, guild_id, city_id, year.year)
         wanted = outcome.candidate if outcome.state == rules.GRANTED else None
         if current is not None and (wanted is None or current.report_id != wanted.report_id):
@@ -116,11 +117,34 @@ class SubsidyService:
                 message={"render": SUBSIDY_DM, "guild_id": guild_id, "grant_id": grant_id},
             )
 
+    async def _holder(
+        self, conn: Connection, guild_id: int, city_id: int, year: FiscalYear
+    ) -> Outcome:
+        """The rule applied to the line read a part at a time, in submission order: the holder
+        is nearly always among the first few, and a busy city's year can have hundreds."""
+        voided = await ledger.voided_reports(conn, guild_id, city_id, year.year)
+        offset = 0
+        while True:
+            found = await ledger.entries(
+                conn, guild_id, city_id, year.start, year.end,
+                standing_only=True, limit=HOLDER_BATCH, offset=offset,
+            )  # fmt: skip
+            outcome = rules.holder(await self._as_candidates(conn, guild_id, found, voided))
+            if outcome.state != rules.OPEN or len(found) < HOLDER_BATCH:
+                return outcome
+            offset += HOLDER_BATCH
+
     async def _candidates(
         self, conn: Connection, guild_id: int, city_id: int, year: FiscalYear
     ) -> list[Candidate]:
+        """The whole line, for /subsidy mine (which says how many are ahead)."""
         found = await ledger.entries(conn, guild_id, city_id, year.start, year.end)
         voided = await ledger.voided_reports(conn, guild_id, city_id, year.year)
+        return await self._as_candidates(conn, guild_id, found, voided)
+
+    async def _as_candidates(
+        self, conn: Connection, guild_id: int, found: list[Entry], voided: set[int]
+    ) -> list[Candidate]:
         periods = await members.periods_of(conn, guild_id, (e.user_id for e in found))
         candidates = []
         for e in found:
@@ -153,7 +177,7 @@ class SubsidyService:
             city_id = await trips.city_id(conn, guild_id, city.slug)
             if city_id is None or not city.subsidy_eligible:
                 return Standing(city, year, Outcome(rules.OPEN), None)
-            outcome = rules.holder(await self._candidates(conn, guild_id, city_id, year))
+            outcome = await self._holder(conn, guild_id, city_id, year)
             grant = await ledger.live(conn, guild_id, city_id, year.year)
         return Standing(city, year, outcome, grant)
 

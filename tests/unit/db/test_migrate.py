@@ -85,3 +85,37 @@ async def test_audit_log_is_append_only(database_path: Path):
                 await conn.execute("DELETE FROM audit_log")
     finally:
         await db.close()
+
+
+async def test_reports_carry_their_trips_city_and_first_day_before_and_after_migration_7(
+    database_path: Path,
+):
+    """The ledger finds a city's line through copies on the report; they must match the trip."""
+    db = await Database.open(database_path)
+    trip = (
+        "INSERT INTO trips (guild_id, user_id, city_id, start_on, end_on, created_at) "
+        "VALUES (1, 2, 1, ?, ?, '2026-05-01T00:00:00+00:00')"
+    )
+    report = (
+        "INSERT INTO reports (guild_id, user_id, trip_id, state, body, units, first_submitted_at, "
+        "submitted_at) VALUES (1, 2, ?, 'awaiting', 'text', 400, '2026-05-09T00:00:00+00:00', "
+        "'2026-05-09T00:00:00+00:00')"
+    )
+    try:
+        await migrate(db, load_migrations()[:6])
+        async with db.transaction() as conn:
+            await conn.execute(
+                "INSERT INTO cities (id, guild_id, slug, data, display_order, updated_at) "
+                "VALUES (1, 1, 'pontiac', '{}', 0, '2026-04-01T00:00:00+00:00')"
+            )
+            older = await conn.execute(report, (await conn.execute(trip, ("2026-05-01",) * 2),))
+        await migrate(db)
+        async with db.transaction() as conn:
+            newer = await conn.execute(report, (await conn.execute(trip, ("2026-06-03",) * 2),))
+            rows = await conn.fetchall("SELECT id, city_id, trip_start_on FROM reports")
+        assert {tuple(r) for r in rows} == {(older, 1, "2026-05-01"), (newer, 1, "2026-06-03")}
+        with pytest.raises(sqlite3.IntegrityError, match="never change"):
+            async with db.transaction() as conn:
+                await conn.execute("UPDATE trips SET start_on = '2026-07-01'")
+    finally:
+        await db.close()
