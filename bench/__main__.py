@@ -99,13 +99,13 @@ async def measure(
         for n in units:
             latencies.extend(await workload.unit(driver, index, n))
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), bot.cpu_seconds()
     await asyncio.gather(*(worker(i) for i in range(in_flight)))
     await workload.settle(driver)
     seconds = time.perf_counter() - started
     return Figures(
         workload.name, in_flight, database, len(latencies), seconds, latencies,
-        bot.peak_memory_mb(),
+        bot.peak_memory_mb(), bot.cpu_seconds() - cpu,
     )  # fmt: skip
 
 
@@ -196,18 +196,18 @@ def machine() -> str:
 def table(figures: list[Figures], startups: dict[str, float]) -> str:
     lines = [
         "| database | workload | in flight | per s | p50 ms | p99 ms | ratio to baseline "
-        "| peak MB |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| bot CPU ms | peak MB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for f in figures:
         r = f.record()
         lines.append(
             f"| {f.database} | {f.workload} | {f.in_flight} | {r['per_second']:.0f} "
             f"| {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['ratio_to_baseline']:.2f} "
-            f"| {r['peak_memory_mb']:.0f} |"
+            f"| {f.cpu_ms:.2f} | {r['peak_memory_mb']:.0f} |"
         )
     for database, seconds in startups.items():
-        lines.append(f"| {database} | start-up to first answer | | | | | | {seconds:.2f} s |")
+        lines.append(f"| {database} | start-up to first answer | | | | | | | {seconds:.2f} s |")
     return "\n".join(lines)
 
 

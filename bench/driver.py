@@ -75,11 +75,17 @@ class Figures:
     seconds: float
     latencies: list[float] = field(repr=False)
     peak_memory_mb: float
+    cpu_seconds: float  # the bot process's, during the run (outbox deliveries included)
     ratio_to_baseline: float = 1.0
 
     @property
     def per_second(self) -> float:
         return self.interactions / self.seconds
+
+    @property
+    def cpu_ms(self) -> float:
+        """The bot's CPU time per interaction: its cost, apart from waiting on anyone."""
+        return self.cpu_seconds * 1000 / self.interactions
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies)

@@ -1,26 +1,29 @@
 """The query plan of every statement the workloads ran on the large database.
 
-The bot writes each statement it runs (values filled in) to a trace file; here each distinct
-statement shape is explained with ``EXPLAIN QUERY PLAN`` against the large database, so the
-README can show the plans the figures rely on, and a full scan of a big table cannot hide.
+The bot writes each statement it runs, with its parameters, to a trace file; here each distinct
+statement is explained with ``EXPLAIN QUERY PLAN`` against the large database, so the README can
+show the plans the figures rely on, and a full scan of a big table cannot hide. The statement is
+explained as the bot prepares it, with its parameters bound: SQLite plans from the text, and a
+plan made for a value written into the text can differ (a ``LIMIT 16`` let SQLite use an index
+that a ``LIMIT ?`` did not, which hid a scan of the whole outbox behind every delivery).
 """
 
 from __future__ import annotations
 
-import re
+import json
 import sqlite3
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-LITERALS = re.compile(r"'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b")
 SMALL_TABLES = ("cities", "guild_settings", "bot_state", "CONSTANT ROW", "city_facts VIRTUAL")
 EXPLAINED = ("SELECT", "INSERT", "UPDATE", "DELETE", "WITH")
 
 
 @dataclass(frozen=True)
 class Plan:
-    shape: str  # the statement with its values replaced by ?
+    shape: str  # the statement, on one line
     runs: int
     steps: tuple[str, ...]
 
@@ -33,18 +36,19 @@ class Plan:
 
 
 def read(trace: Path, database: Path) -> list[Plan]:
-    examples: dict[str, str] = {}
+    examples: dict[str, Any] = {}
     runs: dict[str, int] = {}
     for line in trace.read_text(encoding="utf-8").splitlines():
-        if not line.upper().startswith(EXPLAINED):
+        sql, params = json.loads(line)
+        shape = " ".join(sql.split())
+        if not shape.upper().startswith(EXPLAINED):
             continue
-        shape = LITERALS.sub("?", line)
-        examples.setdefault(shape, line)
+        examples.setdefault(shape, params)
         runs[shape] = runs.get(shape, 0) + 1
     plans = []
     with closing(sqlite3.connect(database)) as conn:
-        for shape, example in examples.items():
-            steps = tuple(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + example))
+        for shape, params in examples.items():
+            steps = tuple(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + shape, params))
             plans.append(Plan(shape, runs[shape], steps))
     return sorted(plans, key=lambda p: -p.runs)
 

@@ -26,32 +26,47 @@ Row = sqlite3.Row
 Params = Sequence[Any] | dict[str, Any]
 
 
+Trace = Callable[[str, Params], None]
+
+
 class Connection:
     """What repositories receive: run statements on the connection the caller holds."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, trace: Trace | None = None) -> None:
         self._conn = conn
+        self._trace = trace
+
+    def _traced(self, sql: str, params: Params) -> None:
+        if self._trace is not None:
+            self._trace(sql, params)
 
     # Each call is one round trip to aiosqlite's thread (a cursor left to the garbage collector
     # needs no second trip to close it: these statements have run to completion).
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the last inserted rowid (0 where none)."""
+        self._traced(sql, params)
         cursor = await self._conn.execute(sql, params)
         return cursor.lastrowid or 0
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return how many rows it changed."""
+        self._traced(sql, params)
         cursor = await self._conn.execute(sql, params)
         return cursor.rowcount
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        rows = list(rows)
+        if rows:
+            self._traced(sql, rows[0])
         await self._conn.executemany(sql, rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        self._traced(sql, params)
         rows = await self._conn.execute_fetchall(sql, params)
         return next(iter(rows), None)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        self._traced(sql, params)
         return list(await self._conn.execute_fetchall(sql, params))
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
@@ -63,6 +78,7 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
+        self._trace: Trace | None = None
         self.path = path
 
     @classmethod
@@ -79,10 +95,11 @@ class Database:
         await conn.execute("PRAGMA synchronous = NORMAL")
         return cls(conn, path)
 
-    async def trace(self, callback: Callable[[str], None] | None) -> None:
-        """Call ``callback`` with every statement run, values filled in (None stops it). The
-        benchmark uses it to show the query plan of every statement a workload runs."""
-        await self._conn.set_trace_callback(callback)
+    def trace(self, callback: Trace | None) -> None:
+        """Call ``callback`` with every statement the repositories run and its parameters (None
+        stops it). The benchmark uses it to show the query plan of every statement a workload
+        runs, as SQLite plans it: from the text with its parameters, not their values."""
+        self._trace = callback
 
     async def close(self) -> None:
         async with self._lock:
@@ -94,7 +111,7 @@ class Database:
         async with self._lock:
             await self._conn.execute("BEGIN IMMEDIATE")
             try:
-                yield Connection(self._conn)
+                yield Connection(self._conn, self._trace)
             except BaseException:
                 await asyncio.shield(self._conn.rollback())
                 raise
@@ -106,7 +123,7 @@ class Database:
         async with self._lock:
             await self._conn.execute("BEGIN")
             try:
-                yield Connection(self._conn)
+                yield Connection(self._conn, self._trace)
             finally:
                 await asyncio.shield(self._conn.rollback())
 

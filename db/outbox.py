@@ -74,12 +74,16 @@ async def enqueue(
 
 
 async def due(conn: Connection, now: datetime, limit: int) -> list[OutboxRow]:
-    """Pending rows whose time has come, each the oldest pending row of its target."""
+    """Pending rows whose time has come, each the oldest pending row of its target.
+
+    ``+o.id`` keeps SQLite from walking the whole table in id order to spare itself sorting a
+    handful of rows: with ``LIMIT ?`` it did, through every delivered row ever (17 ms a call on
+    a twenty-year outbox, once per delivery)."""
     rows = await conn.fetchall(
         f"SELECT {_COLUMNS} FROM outbox AS o WHERE o.state = 'pending' "
         "AND o.next_attempt_at <= ? AND NOT EXISTS ("
         "  SELECT 1 FROM outbox AS p WHERE p.state = 'pending' AND p.target = o.target "
-        "  AND p.id < o.id) ORDER BY o.id LIMIT ?",
+        "  AND p.id < o.id) ORDER BY +o.id LIMIT ?",
         (to_db(now), limit),
     )
     return [_row(r) for r in rows]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import json
 import os
 import signal
 import sys
@@ -30,7 +31,9 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--database", type=Path, required=True)
     parser.add_argument("--backup-keep", type=int, default=0)
-    parser.add_argument("--trace-sql", type=Path, help="write every SQL statement run here")
+    parser.add_argument(
+        "--trace-sql", type=Path, help="write each statement run and its parameters (JSON lines)"
+    )
     args = parser.parse_args()
 
     import aiohttp
@@ -54,7 +57,7 @@ def main() -> None:
             await bot.login(settings.token)  # runs setup_hook: the database is open after it
             if args.trace_sql:
                 trace = args.trace_sql.open("a", encoding="utf-8", buffering=1)
-                await bot.db.trace(lambda sql: trace.write(" ".join(sql.split()) + "\n"))
+                bot.db.trace(lambda sql, params: trace.write(json.dumps([sql, params]) + "\n"))
             await bot.connect()
 
     with contextlib.suppress(KeyboardInterrupt):
@@ -92,6 +95,11 @@ class BotProcess:
             if line.startswith("VmHWM:"):
                 return int(line.split()[1]) / 1024
         raise RuntimeError("no VmHWM in /proc")
+
+    def cpu_seconds(self) -> float:
+        """CPU time the process has used so far, all its threads, user and system."""
+        fields = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def reset_peak_memory(self) -> None:
         """Start counting the peak again from what the process holds now."""
