@@ -53,3 +53,33 @@ async def test_concurrent_transactions_do_not_interleave(database_path: Path):
             assert await conn.fetchval("SELECT n FROM counter") == 50
     finally:
         await db.close()
+
+
+async def test_reads_never_see_half_of_a_transaction(database_path: Path):
+    """A read made while another coroutine's transfer is half-way waits for it to finish."""
+    db = await Database.open(database_path)
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("CREATE TABLE account (name TEXT, balance INTEGER)")
+            await conn.execute("INSERT INTO account VALUES ('a', 100), ('b', 0)")
+        half_way = asyncio.Event()
+
+        async def transfer() -> None:
+            async with db.transaction() as conn:
+                await conn.execute("UPDATE account SET balance = balance - 10 WHERE name = 'a'")
+                await half_way.wait()
+                await conn.execute("UPDATE account SET balance = balance + 10 WHERE name = 'b'")
+
+        async def total() -> int:
+            async with db.read() as conn:
+                return await conn.fetchval("SELECT sum(balance) FROM account")
+
+        moving = asyncio.create_task(transfer())
+        await asyncio.sleep(0.05)
+        reading = asyncio.create_task(total())
+        await asyncio.sleep(0.05)
+        half_way.set()
+        await moving
+        assert await reading == 100
+    finally:
+        await db.close()
