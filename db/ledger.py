@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.domain.clock import from_db, to_db
-from db.database import Connection
+from db.database import Connection, Row
 
 
 @dataclass(frozen=True)
@@ -64,40 +64,60 @@ def _grant(r: Any) -> Grant:
     )
 
 
+_ENTRY = "r.id, r.trip_id, r.user_id, r.state, r.first_submitted_at, r.trip_start_on"
+
+
+def _entry(r: Row) -> Entry:
+    return Entry(
+        r["id"],
+        r["trip_id"],
+        r["user_id"],
+        r["state"],
+        from_db(r["first_submitted_at"]),
+        date.fromisoformat(r["trip_start_on"]),
+    )
+
+
 async def entries(
+    conn: Connection, guild_id: int, city_id: int, first_day: date, last_day: date
+) -> list[Entry]:
+    """Every report on a trip to the city that started between the two days (inclusive), in
+    submission order."""
+    rows = await conn.fetchall(
+        f"SELECT {_ENTRY} FROM reports AS r INDEXED BY reports_city_year "
+        "WHERE r.guild_id = ? AND r.city_id = ? AND r.trip_start_on BETWEEN ? AND ? "
+        "ORDER BY r.first_submitted_at, r.id",
+        (guild_id, city_id, first_day.isoformat(), last_day.isoformat()),
+    )
+    return [_entry(r) for r in rows]
+
+
+async def standing_in_line(
     conn: Connection,
     guild_id: int,
     city_id: int,
     first_day: date,
     last_day: date,
-    *,
-    standing_only: bool = False,
-    limit: int = -1,
-    offset: int = 0,
+    submitted_since: datetime,
+    limit: int,
+    offset: int,
 ) -> list[Entry]:
-    """The reports on trips to the city that started between the two days (inclusive), in
-    submission order; with ``standing_only``, only those that can hold the subsidy (approved,
-    or still in line). ``limit`` and ``offset`` read the line a part at a time (-1: all of it)."""
-    standing = "AND r.state IN ('approved', 'awaiting', 'changes_requested') "
+    """Part of the line that can hold the subsidy (approved, or still in line), in submission
+    order: the reports submitted since ``submitted_since`` on trips that started between the two
+    days. Read in submission order from an index, so a part costs the same however long the line.
+    """
     rows = await conn.fetchall(
-        "SELECT r.id, r.trip_id, r.user_id, r.state, r.first_submitted_at, r.trip_start_on "
-        "FROM reports AS r "
-        "WHERE r.guild_id = ? AND r.city_id = ? AND r.trip_start_on BETWEEN ? AND ? "
-        f"{standing if standing_only else ''}"
+        f"SELECT {_ENTRY} FROM reports AS r INDEXED BY reports_city_submitted "
+        "WHERE r.guild_id = ? AND r.city_id = ? AND r.first_submitted_at >= ? "
+        "AND r.trip_start_on BETWEEN ? AND ? "
+        "AND r.state IN ('approved', 'awaiting', 'changes_requested') "
         "ORDER BY r.first_submitted_at, r.id LIMIT ? OFFSET ?",
-        (guild_id, city_id, first_day.isoformat(), last_day.isoformat(), limit, offset),
-    )
-    return [
-        Entry(
-            r["id"],
-            r["trip_id"],
-            r["user_id"],
-            r["state"],
-            from_db(r["first_submitted_at"]),
-            date.fromisoformat(r["trip_start_on"]),
-        )
-        for r in rows
-    ]
+        (
+            guild_id, city_id, to_db(submitted_since), first_day.isoformat(),
+            last_day.isoformat(), limit, offset,
+        ),
+    )  # fmt: skip
+    return [_entry(r) for r in rows]
 
 
 async def voided_reports(conn: Connection, guild_id: int, city_id: int, year: int) -> set[int]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
+from datetime import datetime, time
 
 from bot.domain import subsidy as rules
 from bot.domain.cities import City
@@ -32,7 +33,7 @@ SUBSIDY_DM = "subsidy_dm"
 MAX_METHOD = 100
 MAX_REASON = 500
 MAX_CHOICES = 25
-HOLDER_BATCH = 16
+HOLDER_BATCH = 4
 
 
 @dataclass(frozen=True)
@@ -123,12 +124,14 @@ class SubsidyService:
         """The rule applied to the line read a part at a time, in submission order: the holder
         is nearly always among the first few, and a busy city's year can have hundreds."""
         voided = await ledger.voided_reports(conn, guild_id, city_id, year.year)
+        # A report is written once its trip is over, so one on a trip that started in the year
+        # was first submitted on or after the year's first day: the index starts there.
+        since = datetime.combine(year.start, time(), TOKYO)
         offset = 0
         while True:
-            found = await ledger.entries(
-                conn, guild_id, city_id, year.start, year.end,
-                standing_only=True, limit=HOLDER_BATCH, offset=offset,
-            )  # fmt: skip
+            found = await ledger.standing_in_line(
+                conn, guild_id, city_id, year.start, year.end, since, HOLDER_BATCH, offset
+            )
             outcome = rules.holder(await self._as_candidates(conn, guild_id, found, voided))
             if outcome.state != rules.OPEN or len(found) < HOLDER_BATCH:
                 return outcome
