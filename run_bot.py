@@ -111,21 +111,13 @@ def backup_only(settings: Settings, target: Path) -> int:
 
 def restore_only(settings: Settings, backup: Path) -> int:
     from bot.domain.clock import TOKYO, utcnow
-    from db.backup import BackupError, check, restore
-    from db.migrate import load_migrations
+    from db.backup import BackupError, restore
+    from db.migrate import DatabaseTooNewError, load_migrations
 
     try:
-        version = check(backup).schema_version
-        known = load_migrations()[-1].version
-        if version > known:
-            print(
-                f"error: {backup} was written by a newer version of the bot (schema {version}, "
-                f"this one knows up to {known}); update the bot first.",
-                file=sys.stderr,
-            )
-            return EXIT_FAILED
-        aside = restore(backup, settings.database_path, utcnow().astimezone(TOKYO))
-    except BackupError as error:
+        newest = load_migrations()[-1].version
+        aside = restore(backup, settings.database_path, utcnow().astimezone(TOKYO), newest)
+    except (BackupError, DatabaseTooNewError) as error:
         print(f"error: {error}", file=sys.stderr)
         return EXIT_FAILED
     print(f"Restored {backup} to {settings.database_path}.")

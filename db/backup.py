@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from db.migrate import DatabaseTooNewError
+
 SIDE_FILES = ("-wal", "-shm")
 
 
@@ -73,13 +75,17 @@ def check(path: Path) -> Checked:
     return Checked(path, version, path.stat().st_size)
 
 
-def restore(backup: Path, database: Path, now: datetime) -> Path | None:
+def restore(backup: Path, database: Path, now: datetime, newest_version: int) -> Path | None:
     """Put ``backup`` in place of ``database`` (the bot must be stopped).
 
-    Nothing is deleted: the current database and its WAL files are moved aside, under a name with
-    ``now`` in it, and that name is returned (None when there was no database).
+    A damaged backup, or one whose schema is newer than ``newest_version`` (written by a newer
+    release), is refused before anything is touched. Nothing is deleted: the current database and
+    its WAL files are moved aside, under a name with ``now`` in it, and that name is returned
+    (None when there was no database).
     """
-    check(backup)
+    found = check(backup).schema_version
+    if found > newest_version:
+        raise DatabaseTooNewError(found, newest_version)
     aside = None
     if database.exists():
         aside = database.with_name(f"{database.name}.before-restore-{now:%Y%m%d-%H%M%S}")

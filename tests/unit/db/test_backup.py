@@ -10,8 +10,10 @@ import pytest
 
 from db import backup
 from db.backup import BackupError
+from db.migrate import DatabaseTooNewError
 
 NOW = datetime(2026, 11, 23, 4, 0)
+NEWEST = 3  # the schema version make_database writes
 
 
 def make_database(path: Path) -> None:
@@ -66,7 +68,7 @@ def test_restore_moves_the_current_database_aside_and_puts_the_copy_in_place(tmp
     saved = backup.copy(live, tmp_path / "saved.sqlite3").path
     with contextlib.closing(sqlite3.connect(live)) as conn, conn:
         conn.execute("INSERT INTO pairs VALUES (7)")
-    aside = backup.restore(saved, live, NOW)
+    aside = backup.restore(saved, live, NOW, NEWEST)
     assert aside is not None and aside.name == "bot.sqlite3.before-restore-20261123-040000"
     assert count(live) == 0 and count(aside) == 1
 
@@ -78,7 +80,19 @@ def test_a_damaged_or_missing_file_is_never_restored(tmp_path: Path):
     damaged.write_bytes(b"SQLite format 3\x00" + b"\xff" * 4096)
     for candidate in (damaged, tmp_path / "missing.sqlite3"):
         with pytest.raises(BackupError):
-            backup.restore(candidate, live, NOW)
+            backup.restore(candidate, live, NOW, NEWEST)
+    assert count(live) == 0 and not list(tmp_path.glob("*before-restore*"))
+
+
+def test_a_backup_from_a_newer_release_is_never_restored(tmp_path: Path):
+    live = tmp_path / "bot.sqlite3"
+    make_database(live)
+    newer = tmp_path / "newer.sqlite3"
+    make_database(newer)
+    with contextlib.closing(sqlite3.connect(newer)) as conn:
+        conn.execute(f"PRAGMA user_version = {NEWEST + 1}")
+    with pytest.raises(DatabaseTooNewError, match="newer release"):
+        backup.restore(newer, live, NOW, NEWEST)
     assert count(live) == 0 and not list(tmp_path.glob("*before-restore*"))
 
 
