@@ -151,6 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     if action == "restore":
         return restore_only(settings, args.path)
     setup_logging(settings.log_level_number)
+    from bot.services.outbox import OutboxContractError
     from db.migrate import DatabaseTooNewError
 
     try:
@@ -160,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
             asyncio.run(sync_only(settings, args.guild or settings.dev_guild_id))
         else:
             asyncio.run(run(settings))
-    except DatabaseTooNewError as error:
+    except (DatabaseTooNewError, OutboxContractError) as error:
         log.critical("%s", error)
         return EXIT_CONFIG
     except KeyboardInterrupt:

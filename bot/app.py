@@ -93,6 +93,8 @@ class AssociationBot(commands.Bot):
         await self.tree.set_translator(Translator())
         for name in extension_names():
             await self.load_extension(name)
+        # Before anything is delivered: every waiting message must have its renderer.
+        await self.services.outbox.check_deliverable(self.outbox.renderers)
         if self._sync_commands:
             await command_sync.sync_if_changed(
                 self.tree, self.services.state, self.settings.dev_guild_id

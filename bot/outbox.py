@@ -11,9 +11,10 @@ delivered would send it again; every post and DM therefore carries the row's non
 answers a repeated nonce from the same author (within a few minutes) with the message it already
 created. Edits and role changes are idempotent by nature.
 
-Messages are described in the payload as ``{"render": name, ...}``; the feature that queued them
-registers a renderer under that name, which builds the Discord message from the database at
-delivery time (so an edit always shows the current state).
+A message is described by a :class:`~bot.domain.outbox.MessageRef` (a renderer's name and the ids
+it reads); the feature that queues it registers that renderer once, which builds the Discord
+message from the database at delivery time (so an edit always shows the current state). At start,
+before delivering anything, the bot checks that every pending row has its renderer.
 """
 
 from __future__ import annotations
@@ -23,11 +24,12 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import aiohttp
 import discord
 
+from bot.domain.outbox import DirectMessage, Edit, MessageRef, PayloadError, Post, RoleChange
 from db.outbox import OutboxRow
 
 if TYPE_CHECKING:
@@ -50,7 +52,7 @@ class Rendered:
     mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
 
 
-Renderer = Callable[["AssociationBot", dict[str, Any]], Awaitable[Rendered]]
+Renderer = Callable[["AssociationBot", MessageRef], Awaitable[Rendered]]
 
 
 class Permanent(Exception):
@@ -69,6 +71,9 @@ class OutboxWorker:
         self._task: asyncio.Task[None] | None = None
 
     def register(self, name: str, renderer: Renderer) -> None:
+        """Make ``renderer`` build the messages queued under ``name``; once per name."""
+        if name in self.renderers:
+            raise ValueError(f"a renderer for {name!r} is already registered")
         self.renderers[name] = renderer
 
     @property
@@ -139,13 +144,16 @@ class OutboxWorker:
         log.info("Outbox row %d (%s) will be retried at %s: %s", row.id, row.kind, when, reason)
 
     async def _perform(self, row: OutboxRow) -> int | None:
-        p = row.payload
-        if row.kind in ("role.add", "role.remove"):
-            await self._change_role(row.guild_id, p["user_id"], p["role_id"], row.kind)
+        try:
+            payload = row.payload
+        except PayloadError as error:
+            raise Permanent(str(error)) from None
+        if isinstance(payload, RoleChange):
+            await self._change_role(row.guild_id, payload, row.kind == "role.add")
             return None
-        if row.kind == "message.post":
-            rendered = await self._render(p)
-            channel = self.bot.get_partial_messageable(p["channel_id"], guild_id=row.guild_id)
+        if isinstance(payload, Post):
+            rendered = await self._render(payload.message)
+            channel = self.bot.get_partial_messageable(payload.channel_id, guild_id=row.guild_id)
             message = await channel.send(
                 rendered.content,
                 embeds=rendered.embeds,
@@ -154,12 +162,12 @@ class OutboxWorker:
                 nonce=row.nonce,
             )
             return message.id
-        if row.kind == "message.edit":
-            posted = await self.service.message_id(p["source"])
+        if isinstance(payload, Edit):
+            posted = await self.service.message_id(payload.source)
             if posted is None:
                 raise Permanent("the message to edit was never posted")
-            rendered = await self._render(p)
-            channel = self.bot.get_partial_messageable(p["channel_id"], guild_id=row.guild_id)
+            rendered = await self._render(payload.message)
+            channel = self.bot.get_partial_messageable(payload.channel_id, guild_id=row.guild_id)
             await channel.get_partial_message(posted).edit(
                 content=rendered.content,
                 embeds=rendered.embeds,
@@ -167,34 +175,33 @@ class OutboxWorker:
                 allowed_mentions=rendered.mentions,
             )
             return posted
-        if row.kind == "dm":
-            rendered = await self._render(p)
-            dm = await self.bot.create_dm(discord.Object(p["user_id"]))
-            message = await dm.send(
-                rendered.content,
-                embeds=rendered.embeds,
-                allowed_mentions=rendered.mentions,
-                nonce=row.nonce,
-            )
-            return message.id
-        raise Permanent(f"unknown outbox kind {row.kind!r}")
+        assert isinstance(payload, DirectMessage)
+        rendered = await self._render(payload.message)
+        dm = await self.bot.create_dm(discord.Object(payload.user_id))
+        message = await dm.send(
+            rendered.content,
+            embeds=rendered.embeds,
+            allowed_mentions=rendered.mentions,
+            nonce=row.nonce,
+        )
+        return message.id
 
-    async def _render(self, payload: dict[str, Any]) -> Rendered:
-        renderer = self.renderers.get(payload["message"]["render"])
-        if renderer is None:
-            raise Permanent(f"no renderer for {payload['message']['render']!r}")
-        return await renderer(self.bot, payload["message"])
+    async def _render(self, message: MessageRef) -> Rendered:
+        renderer = self.renderers.get(message.render)
+        if renderer is None:  # the start-up check makes this a row queued since by mistake
+            raise Permanent(f"no renderer for {message.render!r}")
+        return await renderer(self.bot, message)
 
-    async def _change_role(self, guild_id: int, user_id: int, role_id: int, kind: str) -> None:
+    async def _change_role(self, guild_id: int, change: RoleChange, give: bool) -> None:
         guild = self.bot.get_guild(guild_id)
         if guild is None:
             raise Permanent("the bot is no longer in this server")
         try:
-            member = await guild.fetch_member(user_id)
+            member = await guild.fetch_member(change.user_id)
         except discord.NotFound as error:
             raise Permanent("the member is not in the server", error.code) from None
-        role = discord.Object(role_id)
-        if kind == "role.add":
+        role = discord.Object(change.role_id)
+        if give:
             await member.add_roles(role, reason="Registered member")
         else:
             await member.remove_roles(role, reason="Membership ended")

@@ -13,10 +13,11 @@ from discord.ext import commands
 from bot import autocomplete
 from bot.checks import staff_only
 from bot.domain.dates import Span
+from bot.domain.outbox import MessageRef
 from bot.i18n import t
 from bot.interactions import Speaker, services
 from bot.outbox import Rendered
-from bot.services.subsidy import SUBSIDY_DM
+from bot.services.transitions import SUBSIDY_DM
 from bot.subsidy_text import standing_text
 
 LEDGER_LINES = 20
@@ -155,8 +156,8 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         await say.send(text)
 
 
-async def subsidy_dm(bot: Any, message: dict[str, Any]) -> Rendered:
-    guild_id = message["guild_id"]
+async def subsidy_dm(bot: Any, message: MessageRef) -> Rendered:
+    guild_id = message.guild_id
     grant = await bot.services.subsidy.grant(guild_id, message["grant_id"])
     language = (await bot.services.settings.get(guild_id)).language
     city = (await bot.services.cities.by_slug(guild_id)).get(grant.city_slug)

@@ -7,18 +7,28 @@ commits, or rolls back on any error, cancellation included.
 
 One asyncio lock guards the connection. Without it, a coroutine awaiting inside a transaction would
 let another coroutine's statements run *inside that transaction* on the shared connection.
+
+The shape every caller follows: a service opens one unit of work (:meth:`Database.transaction` to
+write, :meth:`Database.read` to read) and passes its :class:`Connection` down; repository functions
+and service helpers that run inside one take that connection and never open another. Opening a
+second unit of work from the task that holds the first would wait on itself for ever, so it raises
+:class:`NestedUnitOfWork` at once instead. What must follow a commit (waking the outbox worker,
+dropping a cached value) is registered with :meth:`Connection.after_commit`.
 """
 
 from __future__ import annotations
 
 import asyncio
+import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 import aiosqlite
+
+log = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
 
@@ -29,12 +39,36 @@ Params = Sequence[Any] | dict[str, Any]
 Trace = Callable[[str, Params], None]
 
 
+class NestedUnitOfWork(RuntimeError):
+    """A unit of work was opened by the task that already holds one: it would wait on itself."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This task already holds the database (an open read or transaction): pass its "
+            "connection down instead of opening another unit of work, which would wait on itself."
+        )
+
+
 class Connection:
     """What repositories receive: run statements on the connection the caller holds."""
 
     def __init__(self, conn: aiosqlite.Connection, trace: Trace | None = None) -> None:
         self._conn = conn
         self._trace = trace
+        self._after_commit: list[Callable[[], None]] = []
+
+    def after_commit(self, callback: Callable[[], None]) -> None:
+        """Call ``callback`` once the transaction has committed (not if it rolls back), even when
+        the caller was cancelled while the commit ran. In a read, it runs when the read ends."""
+        self._after_commit.append(callback)
+
+    def _run_after_commit(self) -> None:
+        callbacks, self._after_commit = self._after_commit, []
+        for callback in callbacks:
+            try:
+                callback()
+            except Exception:
+                log.exception("A callback after a commit failed")
 
     def _traced(self, sql: str, params: Params) -> None:
         if self._trace is not None:
@@ -78,6 +112,7 @@ class Database:
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
+        self._holder: asyncio.Task[Any] | None = None
         self._trace: Trace | None = None
         self.path = path
 
@@ -102,20 +137,45 @@ class Database:
         self._trace = callback
 
     async def close(self) -> None:
-        async with self._lock:
+        async with self._held():
             await self._conn.close()
+
+    def check_outside(self) -> None:
+        """Raise :class:`NestedUnitOfWork` if this task holds the database. Cached reads call it
+        even when the value is in memory, so a wrong call fails every time, not on a cache miss."""
+        if self._holder is not None and self._holder is asyncio.current_task():
+            raise NestedUnitOfWork()
+
+    @asynccontextmanager
+    async def _held(self) -> AsyncIterator[None]:
+        self.check_outside()
+        async with self._lock:
+            self._holder = asyncio.current_task()
+            try:
+                yield
+            finally:
+                self._holder = None
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         """A write transaction: everything inside commits together or not at all."""
-        async with self._lock:
+        async with self._held():
             await self._conn.execute("BEGIN IMMEDIATE")
+            conn = Connection(self._conn, self._trace)
             try:
-                yield Connection(self._conn, self._trace)
+                yield conn
             except BaseException:
                 await asyncio.shield(self._conn.rollback())
                 raise
-            await self._conn.commit()
+            try:
+                await _uncancellable(self._conn.commit())
+            except asyncio.CancelledError:
+                conn._run_after_commit()  # committed all the same: what follows it still runs
+                raise
+            except BaseException:
+                await asyncio.shield(self._conn.rollback())
+                raise
+        conn._run_after_commit()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[Connection]:
@@ -125,9 +185,22 @@ class Database:
         (the bot is the database's only writer), so nothing can commit between two reads made
         under it. No BEGIN and ROLLBACK, then, which spares two round trips to the database
         thread on every read."""
-        async with self._lock:
-            yield Connection(self._conn, self._trace)
+        async with self._held():
+            conn = Connection(self._conn, self._trace)
+            yield conn
+        conn._run_after_commit()
 
     async def user_version(self) -> int:
         async with self.read() as conn:
             return int(await conn.fetchval("PRAGMA user_version"))
+
+
+async def _uncancellable(operation: Awaitable[None]) -> None:
+    """Await ``operation`` to its end even if the caller is cancelled meanwhile, then let the
+    cancellation through: a commit under way finishes, and what follows it still runs."""
+    task = asyncio.ensure_future(operation)
+    try:
+        await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await task
+        raise

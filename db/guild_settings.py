@@ -22,17 +22,18 @@ async def get(conn: Connection, guild_id: int) -> GuildSettings | None:
     return None if row is None else _from_row(row)
 
 
-async def insert_if_missing(conn: Connection, settings: GuildSettings) -> bool:
-    """Store ``settings`` unless the guild already has a row; return whether it was stored."""
+async def ensure(conn: Connection, defaults: GuildSettings) -> GuildSettings:
+    """The guild's row, stored with ``defaults`` first if it had none (one statement)."""
     now = to_db(utcnow())
-    values = asdict(settings)
-    changed = await conn.execute_rowcount(
+    row = await conn.fetchone(
         f"INSERT INTO guild_settings ({', '.join(_COLUMNS)}, created_at, updated_at) "
         f"VALUES ({', '.join(':' + c for c in _COLUMNS)}, :now, :now) "
-        "ON CONFLICT (guild_id) DO NOTHING",
-        {**values, "now": now},
+        "ON CONFLICT (guild_id) DO UPDATE SET guild_id = excluded.guild_id "
+        f"RETURNING {', '.join(_COLUMNS)}",
+        {**asdict(defaults), "now": now},
     )
-    return changed > 0
+    assert row is not None
+    return _from_row(row)
 
 
 async def save(conn: Connection, settings: GuildSettings) -> None:

@@ -209,9 +209,11 @@ async def trip_city(conn: Connection, trip_id: int) -> tuple[int, int, date]:
     return r["guild_id"], r["city_id"], date.fromisoformat(r["start_on"])
 
 
-async def trips_with_reports(conn: Connection, guild_id: int, user_id: int) -> list[int]:
+async def lines_of_member(conn: Connection, guild_id: int, user_id: int) -> set[tuple[int, date]]:
+    """(city row, trip's first day) of every report the member wrote: the lines a change of their
+    membership can move."""
     rows = await conn.fetchall(
-        "SELECT DISTINCT trip_id FROM reports WHERE guild_id = ? AND user_id = ?",
+        "SELECT DISTINCT city_id, trip_start_on FROM reports WHERE guild_id = ? AND user_id = ?",
         (guild_id, user_id),
     )
-    return [r["trip_id"] for r in rows]
+    return {(r["city_id"], date.fromisoformat(r["trip_start_on"])) for r in rows}

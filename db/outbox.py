@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from bot.domain.clock import from_db, to_db
+from bot.domain.outbox import Payload, decode, encode, kind_of, target_of
 from db.database import Connection
 
 
@@ -18,12 +19,18 @@ class OutboxRow:
     guild_id: int
     kind: str
     target: str
-    payload: dict[str, Any]
+    stored_payload: str
     state: str
     attempts: int
     last_error: str | None
     message_id: int | None
     created_at: str
+
+    @cached_property
+    def payload(self) -> Payload:
+        """The typed payload; :class:`bot.domain.outbox.PayloadError` if this release cannot
+        read it."""
+        return decode(self.kind, self.stored_payload)
 
     @property
     def nonce(self) -> str:
@@ -48,7 +55,7 @@ def _row(r: Any) -> OutboxRow:
         r["guild_id"],
         r["kind"],
         r["target"],
-        json.loads(r["payload"]),
+        r["payload"],
         r["state"],
         r["attempts"],
         r["last_error"],
@@ -58,18 +65,20 @@ def _row(r: Any) -> OutboxRow:
 
 
 async def enqueue(
-    conn: Connection,
-    guild_id: int,
-    kind: str,
-    target: str,
-    payload: dict[str, Any],
-    now: datetime,
+    conn: Connection, guild_id: int, payload: Payload, now: datetime, *, hold: bool = True
 ) -> int:
     stamp = to_db(now)
     return await conn.execute(
         "INSERT INTO outbox (guild_id, kind, target, payload, next_attempt_at, created_at) "
         "VALUES (?, ?, ?, ?, ?, ?)",
-        (guild_id, kind, target, json.dumps(payload, ensure_ascii=False), stamp, stamp),
+        (
+            guild_id,
+            kind_of(payload, hold=hold),
+            target_of(guild_id, payload),
+            encode(payload),
+            stamp,
+            stamp,
+        ),
     )
 
 
@@ -99,8 +108,22 @@ async def get(conn: Connection, row_id: int) -> OutboxRow | None:
     return None if r is None else _row(r)
 
 
-async def started(conn: Connection, row_id: int) -> None:
-    await conn.execute("UPDATE outbox SET attempts = attempts + 1 WHERE id = ?", (row_id,))
+async def started(conn: Connection, row_id: int) -> OutboxRow | None:
+    """Count an attempt before it is made; the row as it now stands."""
+    r = await conn.fetchone(
+        f"UPDATE outbox SET attempts = attempts + 1 WHERE id = ? RETURNING {_COLUMNS}", (row_id,)
+    )
+    return None if r is None else _row(r)
+
+
+async def message_id(conn: Connection, row_id: int) -> int | None:
+    return await conn.fetchval("SELECT message_id FROM outbox WHERE id = ?", (row_id,))
+
+
+async def pending(conn: Connection) -> list[OutboxRow]:
+    """Every row still to deliver, for the check at start-up that this release can."""
+    rows = await conn.fetchall(f"SELECT {_COLUMNS} FROM outbox WHERE state = 'pending'")
+    return [_row(r) for r in rows]
 
 
 async def delivered(conn: Connection, row_id: int, message_id: int | None, now: datetime) -> None:

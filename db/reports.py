@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from bot.domain.clock import from_db, to_db
@@ -12,7 +12,7 @@ from db.database import Connection
 _COLUMNS = (
     "r.id, r.guild_id, r.user_id, r.trip_id, r.state, r.title, r.body, r.units, r.language, "
     "r.first_submitted_at, r.submitted_at, r.revision, r.decided_by, r.decided_at, r.reason, "
-    "r.dm_failed, r.review_row"
+    "r.dm_failed, r.review_row, r.city_id, r.trip_start_on"
 )
 
 
@@ -35,6 +35,8 @@ def _report(r: Any) -> Report:
         reason=r["reason"],
         dm_failed=bool(r["dm_failed"]),
         review_row=r["review_row"],
+        city_id=r["city_id"],
+        trip_start=date.fromisoformat(r["trip_start_on"]),
     )
 
 
@@ -95,13 +97,12 @@ async def resubmit(
 ) -> int:
     """A report sent back for changes, with its new text: awaiting review again, same place."""
     stamp = to_db(now)
-    await conn.execute(
+    revision = await conn.fetchval(
         "UPDATE reports SET state = 'awaiting', title = ?, body = ?, units = ?, language = ?, "
         "submitted_at = ?, revision = revision + 1, decided_by = NULL, decided_at = NULL, "
-        "dm_failed = 0 WHERE id = ?",
+        "dm_failed = 0 WHERE id = ? RETURNING revision",
         (title, body, units, language, stamp, report_id),
     )
-    revision = await conn.fetchval("SELECT revision FROM reports WHERE id = ?", (report_id,))
     await _revision(conn, report_id, revision, title, body, units, stamp)
     return int(revision)
 
@@ -129,15 +130,15 @@ async def settle(
     actor_id: int,
     reason: str | None,
     now: datetime,
-) -> bool:
-    """Move an awaiting report to ``state``; False when it was no longer awaiting (someone was
-    first). The condition in the UPDATE is what makes two clicks decide once."""
-    changed = await conn.execute_rowcount(
-        "UPDATE reports SET state = ?, decided_by = ?, decided_at = ?, reason = ? "
-        "WHERE id = ? AND state = 'awaiting'",
+) -> Report | None:
+    """Move an awaiting report to ``state`` and return it; None when it was no longer awaiting
+    (someone was first). The condition in the UPDATE is what makes two clicks decide once."""
+    r = await conn.fetchone(
+        "UPDATE reports AS r SET state = ?, decided_by = ?, decided_at = ?, reason = ? "
+        f"WHERE id = ? AND state = 'awaiting' RETURNING {_COLUMNS.replace('r.', '')}",
         (state, actor_id, to_db(now), reason, report_id),
     )
-    return changed == 1
+    return None if r is None else _report(r)
 
 
 async def set_review_row(conn: Connection, report_id: int, row_id: int) -> None:
@@ -157,16 +158,13 @@ async def save_draft(
     body: str,
     now: datetime,
 ) -> int:
-    await conn.execute(
-        "INSERT INTO report_drafts (guild_id, user_id, trip_id, title, body, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, trip_id) DO UPDATE SET "
-        "title = excluded.title, body = excluded.body, updated_at = excluded.updated_at",
-        (guild_id, user_id, trip_id, title, body, to_db(now)),
-    )
     return int(
         await conn.fetchval(
-            "SELECT id FROM report_drafts WHERE guild_id = ? AND user_id = ? AND trip_id = ?",
-            (guild_id, user_id, trip_id),
+            "INSERT INTO report_drafts (guild_id, user_id, trip_id, title, body, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, trip_id) DO UPDATE SET "
+            "title = excluded.title, body = excluded.body, updated_at = excluded.updated_at "
+            "RETURNING id",
+            (guild_id, user_id, trip_id, title, body, to_db(now)),
         )
     )
 

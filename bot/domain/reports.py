@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from bot.domain.errors import DomainError, Term
 
@@ -72,10 +72,38 @@ class Report:
     reason: str | None = None
     dm_failed: bool = False
     review_row: int | None = None  # the outbox row that posted the current review post
+    city_id: int = 0  # the trip's city and first day, copied for the subsidy line's index
+    trip_start: date | None = None
 
     @property
     def open(self) -> bool:
         return self.state == AWAITING
+
+
+SUBMITTED = "submitted"
+RESUBMITTED = "resubmitted"
+
+
+@dataclass(frozen=True)
+class Effects:
+    """What Discord must show when a report moves: a new review post or an edit of the current
+    one, a message to its author, an announcement."""
+
+    new_review_post: bool
+    tell_author: bool
+    announce: bool
+
+
+# How a report came to its state -> what follows. A staff decision tells the author; the author's
+# own acts (sending, withdrawing) do not need to.
+EFFECTS = {
+    SUBMITTED: Effects(new_review_post=True, tell_author=False, announce=False),
+    RESUBMITTED: Effects(new_review_post=True, tell_author=False, announce=False),
+    APPROVED: Effects(new_review_post=False, tell_author=True, announce=True),
+    CHANGES_REQUESTED: Effects(new_review_post=False, tell_author=True, announce=False),
+    REJECTED: Effects(new_review_post=False, tell_author=True, announce=False),
+    WITHDRAWN: Effects(new_review_post=False, tell_author=False, announce=False),
+}
 
 
 def decision_state(report: Report, action: str) -> str:

@@ -1,5 +1,12 @@
 """Use cases. Each service takes the Database, calls db/ and bot.domain, and returns plain
-results or raises bot.domain errors. No discord import here."""
+results or raises bot.domain errors. No discord import here.
+
+The shape of database access, everywhere: a method without a ``conn`` parameter is a use case
+and opens one unit of work (``Database.read`` or ``Database.transaction``); a function or method
+with a ``conn`` parameter runs inside the caller's unit of work and never opens another. Calling
+a use case from inside a unit of work would wait on itself; it raises ``NestedUnitOfWork`` at
+once instead, cached reads included. State changes with consequences go through
+bot.services.transitions."""
 
 from __future__ import annotations
 
@@ -15,6 +22,7 @@ from bot.services.outbox import OutboxService
 from bot.services.reports import ReportService
 from bot.services.settings import SettingsService
 from bot.services.subsidy import SubsidyService
+from bot.services.transitions import Transitions
 from bot.services.trips import TripService
 from db.database import Database
 
@@ -40,19 +48,18 @@ class Services:
         settings = SettingsService(db, config.default_preset)
         cities = CityService(db, settings)
         outbox = OutboxService(db, clock)
-        subsidy = SubsidyService(db, settings, cities, outbox, clock)
-        members = MemberService(db, settings, outbox, subsidy, clock)
-        trips = TripService(db, settings, cities, members, clock)
+        transitions = Transitions(settings, outbox, clock)
+        trips = TripService(db, settings, cities, transitions, clock)
         return cls(
             clock=clock,
             settings=settings,
             state=BotStateService(db),
             cities=cities,
             outbox=outbox,
-            members=members,
+            members=MemberService(db, settings, transitions, clock),
             trips=trips,
-            reports=ReportService(db, settings, trips, members, outbox, subsidy, clock),
-            subsidy=subsidy,
+            reports=ReportService(db, settings, trips, transitions, outbox, clock),
+            subsidy=SubsidyService(db, settings, cities, transitions, clock),
             backups=BackupService(
                 config.database_path, config.backup_folder, config.backup_keep, clock
             ),

@@ -21,7 +21,7 @@ from bot.services import presets
 from bot.services.guild_cache import GuildCache
 from bot.services.settings import SettingsService
 from db import audit, cities, guild_settings
-from db.database import Database
+from db.database import Connection, Database
 
 MAX_QUESTION = 500
 MAX_IMPORT_BYTES = 1_000_000
@@ -35,6 +35,8 @@ class CityService:
         self._every: GuildCache[dict[str, City]] = GuildCache()
 
     async def index(self, guild_id: int) -> NameIndex:
+        self._db.check_outside()
+
         async def load() -> NameIndex:
             async with self._db.read() as conn:
                 found = await cities.active(conn, guild_id)
@@ -45,8 +47,17 @@ class CityService:
 
         return await self._indexes.get(guild_id, load)
 
-    async def by_slug(self, guild_id: int) -> dict[str, City]:
-        """Every city the guild ever had, dropped ones included, by slug."""
+    async def by_slug(self, guild_id: int, conn: Connection | None = None) -> dict[str, City]:
+        """Every city the guild ever had, dropped ones included, by slug. Inside a unit of work,
+        pass its connection: what is not in memory is then read through it, and not kept."""
+        if conn is not None:
+            kept = self._every.peek(guild_id)
+            return (
+                kept
+                if kept is not None
+                else {c.slug: c for c in await cities.every(conn, guild_id)}
+            )
+        self._db.check_outside()
 
         async def load() -> dict[str, City]:
             await self.index(guild_id)
@@ -125,8 +136,8 @@ class CityService:
             await guild_settings.save(conn, replace(current, preset=name))
             await cities.replace_all(conn, guild_id, list(preset.cities))
             await audit.record(conn, guild_id, actor_id, "city.preset", name)
-        self._settings.forget(guild_id)
-        self._forget(guild_id)
+            conn.after_commit(lambda: self._settings.forget(guild_id))
+            conn.after_commit(lambda: self._forget(guild_id))
         return list(preset.cities)
 
     async def export(self, guild_id: int) -> bytes:
@@ -151,5 +162,5 @@ class CityService:
             await audit.record(
                 conn, guild_id, actor_id, "city.import", filename[:100], count=len(parsed)
             )
-        self._forget(guild_id)
+            conn.after_commit(lambda: self._forget(guild_id))
         return parsed

@@ -27,6 +27,10 @@ class GuildCache(Generic[T]):
             self._values[guild_id] = value
         return value
 
+    def peek(self, guild_id: int) -> T | None:
+        """The value if it is in memory, without loading it."""
+        return self._values.get(guild_id)
+
     def forget(self, guild_id: int) -> None:
         """Call after the transaction that changed the guild's value has committed."""
         self._generation += 1

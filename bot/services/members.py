@@ -17,13 +17,13 @@ from bot.domain.dates import parse_date
 from bot.domain.errors import DomainError
 from bot.domain.fiscal import FiscalYear
 from bot.domain.member_csv import MAX_NUMBER, ImportRow, RowProblem, read_members
-from bot.domain.membership import Period, default_term, member_on, plan_registration
+from bot.domain.membership import Period, default_term, plan_registration
 from bot.domain.settings import GuildSettings
 from bot.domain.text import clean_text, spreadsheet_safe
-from bot.services.outbox import OutboxService
+from bot.services import membership
 from bot.services.settings import SettingsService
-from bot.services.subsidy import SubsidyService
-from db import audit, members
+from bot.services.transitions import Transitions
+from db import members
 from db.database import Connection, Database
 from db.members import MemberRecord
 
@@ -52,23 +52,19 @@ class MemberService:
         self,
         db: Database,
         settings: SettingsService,
-        outbox: OutboxService,
-        subsidy: SubsidyService,
+        transitions: Transitions,
         clock: Clock,
     ) -> None:
         self._db = db
         self._settings = settings
-        self._outbox = outbox
-        self._subsidy = subsidy
+        self._transitions = transitions
         self._clock = clock
 
     # ------------------------------------------------------------------ reading
     async def require_member(self, guild_id: int, user_id: int) -> None:
         """Trips and reports need a membership valid today; say how to get one otherwise."""
         async with self._db.read() as conn:
-            periods = await members.periods(conn, guild_id, user_id)
-        if not member_on(periods, self._clock.today()):
-            raise DomainError("member.required" if not periods else "member.lapsed")
+            await membership.require_member(conn, guild_id, user_id, self._clock.today())
 
     async def registry(self, guild_id: int) -> list[MemberRecord]:
         async with self._db.read() as conn:
@@ -122,11 +118,9 @@ class MemberService:
             valid_to = FiscalYear.containing(valid_from, settings.fiscal_year_start_month).end
         number = clean_text(number, MAX_NUMBER) if number else None
         async with self._db.transaction() as conn:
-            result = await self._register(
+            return await self._register(
                 conn, guild_id, actor_id, user_id, display_name, number, valid_from, valid_to
             )
-        self._outbox.wake()
-        return result
 
     async def _register(
         self,
@@ -153,21 +147,10 @@ class MemberService:
                 await members.update_period(conn, period_id, number, plan.valid_from, plan.expires)
         period = Period(period_id, plan.valid_from, plan.expires, number=number)
         if plan.kind != "unchanged":
-            await members.record_event(
-                conn, guild_id, user_id, period, plan.kind, actor_id, self._clock.now()
+            await self._transitions.membership_changed(
+                conn, guild_id, user_id, actor_id, period, plan.kind
             )
-            await audit.record(
-                conn,
-                guild_id,
-                actor_id,
-                f"member.{plan.kind}",
-                str(user_id),
-                number=number,
-                valid_from=plan.valid_from,
-                expires=plan.expires,
-            )
-            await self._subsidy.reconcile_member(conn, guild_id, user_id)
-        member_today = await self._keep_role_in_step(conn, guild_id, user_id)
+        member_today = await self._transitions.keep_role_in_step(conn, guild_id, user_id)
         return Registered(plan.kind, plan.valid_from, plan.expires, number, member_today)
 
     async def remove(self, guild_id: int, actor_id: int, user_id: int) -> Period:
@@ -179,13 +162,9 @@ class MemberService:
                 raise DomainError("member.not_registered")
             for period in live:
                 await members.end_period(conn, period.id, today)
-                await members.record_event(
-                    conn, guild_id, user_id, period, "ended", actor_id, self._clock.now()
+                await self._transitions.membership_changed(
+                    conn, guild_id, user_id, actor_id, period, "ended"
                 )
-            await audit.record(conn, guild_id, actor_id, "member.ended", str(user_id))
-            await self._subsidy.reconcile_member(conn, guild_id, user_id)
-            await self._keep_role_in_step(conn, guild_id, user_id)
-        self._outbox.wake()
         return live[-1]
 
     async def import_csv(self, guild_id: int, actor_id: int, data: bytes) -> ImportResult:
@@ -203,7 +182,6 @@ class MemberService:
                 else:
                     setattr(result, outcome, getattr(result, outcome) + 1)
         result.problems.sort(key=lambda p: p.line)
-        self._outbox.wake()
         return result
 
     async def _import_row(
@@ -236,35 +214,14 @@ class MemberService:
         today = self._clock.today()
         async with self._db.transaction() as conn:
             for user_id, period in await members.newly_expired(conn, guild_id, today):
-                await members.record_event(
-                    conn, guild_id, user_id, period, "expired", None, self._clock.now()
+                await self._transitions.membership_changed(
+                    conn, guild_id, user_id, None, period, "expired"
                 )
-            role_id = (await self._settings.ensure(conn, guild_id)).member_role_id
+            role_id = (await self._settings.get(guild_id, conn)).member_role_id
             if role_id is not None:
                 for user_id, hold in await members.roles_out_of_step(conn, guild_id, today):
-                    await self._queue_role(conn, guild_id, user_id, role_id, hold)
-        self._outbox.wake()
+                    await self._transitions.queue_role(conn, guild_id, user_id, role_id, hold)
 
     async def guilds(self) -> list[int]:
         async with self._db.read() as conn:
             return await members.guilds(conn)
-
-    async def _keep_role_in_step(self, conn: Connection, guild_id: int, user_id: int) -> bool:
-        """Queue the member role change today's membership implies; return membership today."""
-        settings = await self._settings.ensure(conn, guild_id)
-        member_today = member_on(
-            await members.periods(conn, guild_id, user_id), self._clock.today()
-        )
-        role_id = settings.member_role_id
-        if role_id is not None and member_today != await members.role_held(conn, guild_id, user_id):
-            await self._queue_role(conn, guild_id, user_id, role_id, member_today)
-        return member_today
-
-    async def _queue_role(
-        self, conn: Connection, guild_id: int, user_id: int, role_id: int, hold: bool
-    ) -> None:
-        kind = "role.add" if hold else "role.remove"
-        await self._outbox.enqueue(
-            conn, guild_id, kind, f"member:{guild_id}:{user_id}", user_id=user_id, role_id=role_id
-        )
-        await members.set_role_held(conn, guild_id, user_id, hold)

@@ -1,23 +1,18 @@
 """Queueing Discord side effects with the decision that causes them, and settling them.
 
-A service writes a row with :meth:`OutboxService.enqueue` inside its own transaction; the worker in
-bot/outbox.py is woken, delivers it, and reports back here. Kinds:
-
-- ``role.add`` / ``role.remove``: ``{user_id, role_id}``
-- ``message.post``: ``{channel_id, message}``; ``message.edit``: ``{channel_id, source, message}``,
-  where ``source`` is the id of the outbox row that posted the message being edited
-- ``dm``: ``{user_id, message}``
-
-``message`` is a description the worker renders (no discord objects cross this layer).
+A service writes a row with :meth:`OutboxService.enqueue` inside its own unit of work; the worker
+in bot/outbox.py is woken once that commits, delivers the row, and reports back here. What a row
+says is typed and versioned (bot.domain.outbox). A feature that needs to know when one of its
+messages can never be delivered registers a failure hook for that message's renderer, once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime, timedelta
-from typing import Any
 
 from bot.domain.clock import Clock
+from bot.domain.outbox import Payload, PayloadError
 from db import outbox
 from db.database import Connection, Database
 from db.outbox import OutboxRow
@@ -32,6 +27,11 @@ def backoff(attempts: int) -> timedelta:
     return min(timedelta(seconds=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
+class OutboxContractError(RuntimeError):
+    """Rows are waiting that this release cannot deliver; raised at start-up, before any is
+    attempted, so that an upgrade that dropped a renderer is noticed at once."""
+
+
 class OutboxService:
     def __init__(self, db: Database, clock: Clock) -> None:
         self._db = db
@@ -43,18 +43,48 @@ class OutboxService:
         """The worker asks to be woken when rows are queued."""
         self._wake = callback
 
-    def on_failure(self, kind: str, hook: FailureHook) -> None:
-        """Run ``hook`` in the same transaction that records a permanent failure of ``kind``."""
-        self._failure_hooks[kind] = hook
+    def on_failure(self, render: str, hook: FailureHook) -> None:
+        """Run ``hook`` in the same transaction that records that a message built by ``render``
+        can never be delivered. Once per renderer: a second hook would silently replace the first.
+        """
+        if render in self._failure_hooks:
+            raise ValueError(f"a failure hook for {render!r} is already registered")
+        self._failure_hooks[render] = hook
 
     async def enqueue(
-        self, conn: Connection, guild_id: int, kind: str, target: str, **payload: Any
+        self, conn: Connection, guild_id: int, payload: Payload, *, hold: bool = True
     ) -> int:
-        """Queue a side effect inside the caller's transaction. Call :meth:`wake` after commit."""
-        return await outbox.enqueue(conn, guild_id, kind, target, payload, self._clock.now())
+        """Queue a side effect inside the caller's unit of work; the worker is woken when it
+        commits. ``hold`` says whether a role change gives the role or takes it."""
+        row_id = await outbox.enqueue(conn, guild_id, payload, self._clock.now(), hold=hold)
+        conn.after_commit(self._wake)
+        return row_id
 
-    def wake(self) -> None:
-        self._wake()
+    async def check_deliverable(self, renderers: Iterable[str]) -> None:
+        """Raise :class:`OutboxContractError` unless every pending row can be read by this release
+        and has its renderer among ``renderers``."""
+        known = set(renderers)
+        async with self._db.read() as conn:
+            rows = await outbox.pending(conn)
+        problems: dict[str, int] = {}
+        for row in rows:
+            try:
+                payload = row.payload
+            except PayloadError as error:
+                problem = f"row {row.id}: {error}"
+            else:
+                message = getattr(payload, "message", None)
+                if message is None or message.render in known:
+                    continue
+                problem = f"no renderer {message.render!r}"
+            problems[problem] = problems.get(problem, 0) + 1
+        if problems:
+            listed = "; ".join(f"{p} ({n} rows)" for p, n in sorted(problems.items()))
+            raise OutboxContractError(
+                f"{sum(problems.values())} Discord messages are waiting in the outbox that this "
+                f"version of the bot cannot send: {listed}. Run the release that queued them "
+                "until they are delivered, or restore that release's code."
+            )
 
     async def due(self, limit: int) -> list[OutboxRow]:
         async with self._db.read() as conn:
@@ -67,15 +97,13 @@ class OutboxService:
     async def started(self, row: OutboxRow) -> OutboxRow:
         """Count the attempt before making it, so a crash mid-send is visible after restart."""
         async with self._db.transaction() as conn:
-            await outbox.started(conn, row.id)
-            current = await outbox.get(conn, row.id)
+            current = await outbox.started(conn, row.id)
         assert current is not None
         return current
 
     async def message_id(self, row_id: int) -> int | None:
         async with self._db.read() as conn:
-            row = await outbox.get(conn, row_id)
-        return None if row is None else row.message_id
+            return await outbox.message_id(conn, row_id)
 
     async def delivered(self, row: OutboxRow, message_id: int | None) -> None:
         async with self._db.transaction() as conn:
@@ -90,10 +118,19 @@ class OutboxService:
     async def failed(self, row: OutboxRow, error: str, code: int | None) -> None:
         async with self._db.transaction() as conn:
             await outbox.failed(conn, row.id, error[:500], self._clock.now())
-            hook = self._failure_hooks.get(row.kind)
+            message = _message_render(row)
+            hook = self._failure_hooks.get(message) if message else None
             if hook is not None:
                 await hook(conn, row, code)
-        self.wake()
+            conn.after_commit(self._wake)
 
     def now(self) -> datetime:
         return self._clock.now()
+
+
+def _message_render(row: OutboxRow) -> str | None:
+    try:
+        message = getattr(row.payload, "message", None)
+    except PayloadError:
+        return None
+    return None if message is None else message.render

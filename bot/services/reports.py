@@ -1,9 +1,10 @@
 """Reports and their review: submit, resubmit, withdraw, decide.
 
-Each decision and the Discord messages it causes (the review post and its edits, the member's
-direct message, the announcement) are written in one transaction: the messages are outbox rows,
-delivered afterwards by the worker. Two staff deciding at once decide once, because the decision
-is a conditional UPDATE (only an awaiting report moves).
+Every change of a report's state goes through bot.services.transitions, which writes the state and
+everything that follows from it (the review post and its edits, the member's direct message, the
+announcement, the subsidy ledger, the audit log) in the caller's one transaction; the messages are
+outbox rows, delivered afterwards by the worker. Two staff deciding at once decide once, because
+the decision is a conditional UPDATE (only an awaiting report moves).
 """
 
 from __future__ import annotations
@@ -14,20 +15,19 @@ from typing import Any
 from bot.domain import reports as rules
 from bot.domain.clock import Clock
 from bot.domain.errors import DomainError, Term
+from bot.domain.ids import parse_id
 from bot.domain.reports import AlreadyDecided, Report
+from bot.domain.settings import GuildSettings
 from bot.domain.text import clean_text
-from bot.services.members import MemberService
+from bot.services import membership
 from bot.services.outbox import OutboxService
 from bot.services.settings import SettingsService
-from bot.services.subsidy import SubsidyService
+from bot.services.transitions import DECISION_DM, Transitions
 from bot.services.trips import TripService, TripView
-from db import audit, outbox, reports
+from db import reports
 from db.database import Connection, Database
 from db.outbox import OutboxRow
 
-REVIEW_POST = "review_post"
-ANNOUNCEMENT = "announcement"
-DECISION_DM = "decision_dm"
 MAX_CHOICES = 25
 
 
@@ -62,24 +62,22 @@ class ReportService:
         db: Database,
         settings: SettingsService,
         trips: TripService,
-        members: MemberService,
+        transitions: Transitions,
         outbox: OutboxService,
-        subsidy: SubsidyService,
         clock: Clock,
     ) -> None:
         self._db = db
         self._settings = settings
         self._trips = trips
-        self._members = members
-        self._outbox = outbox
-        self._subsidy = subsidy
+        self._transitions = transitions
         self._clock = clock
-        outbox.on_failure("dm", self._dm_failed)
+        outbox.on_failure(DECISION_DM, self._dm_failed)
 
     # ------------------------------------------------------------------ the member's side
     async def form(self, guild_id: int, user_id: int, trip_ref: str) -> Form:
-        trip = await self._reportable_trip(guild_id, user_id, trip_ref)
+        settings = await self._settings.get(guild_id)
         async with self._db.read() as conn:
+            trip = await self._reportable_trip(conn, settings, user_id, trip_ref)
             latest = await reports.latest_for_trip(conn, trip.trip.id)
             draft = await reports.draft(conn, guild_id, user_id, trip.trip.id)
         self._check_latest(latest)
@@ -105,69 +103,48 @@ class ReportService:
         body: str,
         language: str,
     ) -> ReportView:
-        trip = await self._reportable_trip(guild_id, user_id, trip_ref)
         settings = await self._settings.get(guild_id)
         title = clean_text(title, rules.MAX_TITLE) if title else None
         text = clean_text(body, rules.MAX_BODY, multiline=True) or ""
         units = rules.count_units(text)
-        now = self._clock.now()
         try:
             rules.check_length(units, settings.report_min_units, settings.report_max_units)
+            refused = None
         except DomainError as error:
-            async with self._db.transaction() as conn:
-                await reports.save_draft(conn, guild_id, user_id, trip.trip.id, title, text, now)
-            raise LengthRefused(error.key, trip.trip.id, **error.params) from None
+            refused = error
         async with self._db.transaction() as conn:
-            latest = await reports.latest_for_trip(conn, trip.trip.id)
-            self._check_latest(latest)
-            if latest is not None and latest.state == rules.CHANGES_REQUESTED:
-                report_id = latest.id
-                await reports.resubmit(conn, report_id, title, text, units, language, now)
-                action = "report.resubmitted"
-            else:
-                report_id = await reports.insert(
-                    conn, guild_id, user_id, trip.trip.id, title, text, units, language, now
+            trip = await self._reportable_trip(conn, settings, user_id, trip_ref)
+            if refused is None:
+                self._check_latest(await reports.latest_for_trip(conn, trip.trip.id))
+                report = await self._transitions.submit(
+                    conn, guild_id, trip.trip, title, text, units, language
                 )
-                action = "report.submitted"
-            row = await self._message(
-                conn,
-                guild_id,
-                "message.post",
-                settings.moderation_channel_id,
-                REVIEW_POST,
-                report_id,
-            )
-            await reports.set_review_row(conn, report_id, row)
-            await reports.drop_draft(conn, guild_id, user_id, trip.trip.id)
-            await self._subsidy.reconcile_trip(conn, trip.trip.id, report_id)
-            await audit.record(conn, guild_id, user_id, action, f"report:{report_id}", units=units)
-            report = await reports.get(conn, guild_id, report_id)
-        self._outbox.wake()
-        assert report is not None
+            else:  # kept, so that the member's text is not lost
+                await reports.save_draft(
+                    conn, guild_id, user_id, trip.trip.id, title, text, self._clock.now()
+                )
+        if refused is not None:
+            raise LengthRefused(refused.key, trip.trip.id, **refused.params)
         return ReportView(report, trip)
 
     async def withdraw(self, guild_id: int, user_id: int, report_ref: str) -> ReportView:
-        view = await self._own(guild_id, user_id, report_ref)
-        if not view.report.open:
-            raise DomainError("report.not_withdrawable", state=_state(view.report))
         async with self._db.transaction() as conn:
-            if not await reports.settle(
-                conn, view.report.id, rules.WITHDRAWN, user_id, None, self._clock.now()
-            ):
+            view = await self._own(conn, guild_id, user_id, report_ref)
+            if not view.report.open:
+                raise DomainError("report.not_withdrawable", state=_state(view.report))
+            settled = await self._transitions.settle(
+                conn, view.report, rules.WITHDRAWN, user_id, None
+            )
+            if settled is None:  # staff decided it meanwhile
                 current = await reports.get(conn, guild_id, view.report.id)
                 assert current is not None
                 raise DomainError("report.not_withdrawable", state=_state(current))
-            await self._edit_review_post(conn, view.report)
-            await audit.record(
-                conn, guild_id, user_id, "report.withdrawn", f"report:{view.report.id}"
-            )
-        self._outbox.wake()
-        return view
+        return ReportView(settled, view.trip)
 
     async def mine(self, guild_id: int, user_id: int) -> list[ReportView]:
         async with self._db.read() as conn:
             found = await reports.of_member(conn, guild_id, user_id)
-        return await self._views(guild_id, found)
+            return await self._views(conn, guild_id, found)
 
     async def withdrawable(self, guild_id: int, user_id: int, typed: str) -> list[ReportView]:
         views = [v for v in await self.mine(guild_id, user_id) if v.report.open]
@@ -217,70 +194,45 @@ class ReportService:
         reason = clean_text(reason, rules.MAX_REASON, multiline=True) if reason else None
         if action in rules.NEEDS_REASON and not reason:
             raise DomainError("report.reason_needed")
-        settings = await self._settings.get(guild_id)
         async with self._db.transaction() as conn:
             report = await reports.get(conn, guild_id, report_id)
             if report is None:
                 raise DomainError("report.unknown")
             state = rules.decision_state(report, action)
-            if not await reports.settle(
-                conn, report_id, state, staff_id, reason, self._clock.now()
-            ):
+            decided = await self._transitions.settle(conn, report, state, staff_id, reason)
+            if decided is None:
                 current = await reports.get(conn, guild_id, report_id)
                 assert current is not None
                 raise AlreadyDecided(current)
-            await self._edit_review_post(conn, report)
-            await self._subsidy.reconcile_trip(conn, report.trip_id, report_id)
-            await self._outbox.enqueue(
-                conn,
-                guild_id,
-                "dm",
-                f"member:{guild_id}:{report.user_id}",
-                user_id=report.user_id,
-                message=_render(DECISION_DM, guild_id, report_id),
-            )
-            if state == rules.APPROVED and settings.announcement_channel_id:
-                await self._message(
-                    conn,
-                    guild_id,
-                    "message.post",
-                    settings.announcement_channel_id,
-                    ANNOUNCEMENT,
-                    report_id,
-                )
-            await audit.record(
-                conn, guild_id, staff_id, f"report.{state}", f"report:{report_id}", reason=reason
-            )
-            decided = await reports.get(conn, guild_id, report_id)
-        self._outbox.wake()
-        assert decided is not None
-        return await self._view(guild_id, decided)
+            return (await self._views(conn, guild_id, [decided]))[0]
 
     # ------------------------------------------------------------------ for the renderers
     async def view(self, guild_id: int, report_id: int) -> ReportView:
         async with self._db.read() as conn:
             report = await reports.get(conn, guild_id, report_id)
-        if report is None:
-            raise DomainError("report.unknown")
-        return await self._view(guild_id, report)
+            if report is None:
+                raise DomainError("report.unknown")
+            return (await self._views(conn, guild_id, [report]))[0]
 
-    async def _view(self, guild_id: int, report: Report) -> ReportView:
-        return (await self._views(guild_id, [report]))[0]
-
-    async def _views(self, guild_id: int, found: list[Report]) -> list[ReportView]:
+    async def _views(
+        self, conn: Connection, guild_id: int, found: list[Report]
+    ) -> list[ReportView]:
         trips = {
-            t.trip.id: t for t in await self._trips.by_ids(guild_id, [r.trip_id for r in found])
+            t.trip.id: t
+            for t in await self._trips.by_ids(conn, guild_id, [r.trip_id for r in found])
         }
         return [ReportView(r, trips[r.trip_id]) for r in found if r.trip_id in trips]
 
     # ------------------------------------------------------------------ inside
-    async def _reportable_trip(self, guild_id: int, user_id: int, trip_ref: str) -> TripView:
-        await self._members.require_member(guild_id, user_id)
-        settings = await self._settings.get(guild_id)
+    async def _reportable_trip(
+        self, conn: Connection, settings: GuildSettings, user_id: int, trip_ref: str
+    ) -> TripView:
+        today = self._clock.today()
+        await membership.require_member(conn, settings.guild_id, user_id, today)
         if settings.moderation_channel_id is None:
             raise DomainError("report.no_moderation_channel")
-        trip = await self._trips.own_trip(guild_id, user_id, trip_ref)
-        if trip.trip.end > self._clock.today():
+        trip = await self._trips.own_trip(conn, settings.guild_id, user_id, trip_ref)
+        if trip.trip.end > today:
             raise DomainError("report.trip_not_over", end=trip.trip.end)
         return trip
 
@@ -291,69 +243,23 @@ class ReportService:
         if latest is not None and latest.state == rules.APPROVED:
             raise DomainError("report.approved_already")
 
-    async def _own(self, guild_id: int, user_id: int, reference: str) -> ReportView:
-        report_id = int(reference) if reference.strip().isdigit() else 0
-        async with self._db.read() as conn:
-            report = await reports.get(conn, guild_id, report_id) if report_id else None
+    async def _own(
+        self, conn: Connection, guild_id: int, user_id: int, reference: str
+    ) -> ReportView:
+        report_id = parse_id(reference)
+        report = await reports.get(conn, guild_id, report_id) if report_id else None
         if report is None or report.user_id != user_id:
             raise DomainError("report.unknown")
-        return await self._view(guild_id, report)
-
-    async def _message(
-        self,
-        conn: Connection,
-        guild_id: int,
-        kind: str,
-        channel_id: int | None,
-        render: str,
-        report_id: int,
-    ) -> int:
-        return await self._outbox.enqueue(
-            conn,
-            guild_id,
-            kind,
-            f"channel:{channel_id}",
-            channel_id=channel_id,
-            message=_render(render, guild_id, report_id),
-        )
-
-    async def _edit_review_post(self, conn: Connection, report: Report) -> None:
-        """Queue an edit of the report's review post, which renders the report as it now is."""
-        if report.review_row is None:
-            return
-        posted = await _outbox_row(conn, report.review_row)
-        await self._outbox.enqueue(
-            conn,
-            report.guild_id,
-            "message.edit",
-            posted.target,
-            channel_id=posted.payload["channel_id"],
-            source=posted.id,
-            message=_render(REVIEW_POST, report.guild_id, report.id),
-        )
+        return (await self._views(conn, guild_id, [report]))[0]
 
     async def _dm_failed(self, conn: Connection, row: OutboxRow, code: int | None) -> None:
         """A decision's direct message could not be delivered (e.g. 50007: DMs closed): record
         it for /report status, and note it on the review post."""
-        message = row.payload.get("message", {})
-        if message.get("render") != DECISION_DM:
-            return
-        report = await reports.get(conn, row.guild_id, message["report_id"])
-        if report is None:
-            return
-        await reports.mark_dm_failed(conn, report.id)
-        await self._edit_review_post(conn, report)
-
-
-def _render(name: str, guild_id: int, report_id: int) -> dict[str, Any]:
-    return {"render": name, "guild_id": guild_id, "report_id": report_id}
+        message = getattr(row.payload, "message", None)
+        report = await reports.get(conn, row.guild_id, message["report_id"]) if message else None
+        if report is not None:
+            await self._transitions.note_dm_failed(conn, report)
 
 
 def _state(report: Report) -> Term:
     return Term(f"report.state.{report.state}")
-
-
-async def _outbox_row(conn: Connection, row_id: int) -> OutboxRow:
-    row = await outbox.get(conn, row_id)
-    assert row is not None
-    return row

@@ -20,18 +20,25 @@ class SettingsService:
     def defaults(self, guild_id: int) -> GuildSettings:
         return GuildSettings(guild_id=guild_id, preset=self._default_preset)
 
-    async def get(self, guild_id: int) -> GuildSettings:
+    async def get(self, guild_id: int, conn: Connection | None = None) -> GuildSettings:
         """The guild's settings; a guild never configured gets the defaults, with nothing stored.
 
-        Read on nearly every interaction (language, staff role), so kept in memory between changes.
+        Read on nearly every interaction (language, staff role), so kept in memory between
+        changes. Inside a unit of work, pass its connection: a value not in memory is then read
+        through it (and not kept, since that transaction may still roll back).
         """
+        if conn is not None:
+            return self._cache.peek(guild_id) or await self._load(conn, guild_id)
+        self._db.check_outside()
 
         async def load() -> GuildSettings:
             async with self._db.read() as conn:
-                stored = await guild_settings.get(conn, guild_id)
-            return stored or self.defaults(guild_id)
+                return await self._load(conn, guild_id)
 
         return await self._cache.get(guild_id, load)
+
+    async def _load(self, conn: Connection, guild_id: int) -> GuildSettings:
+        return await guild_settings.get(conn, guild_id) or self.defaults(guild_id)
 
     def forget(self, guild_id: int) -> None:
         """After a transaction that saved the guild's settings has committed."""
@@ -95,12 +102,10 @@ class SettingsService:
                     action,
                     **{k: v for k, v in vars(updated).items() if getattr(current, k) != v},
                 )
-        self.forget(guild_id)
+            conn.after_commit(lambda: self.forget(guild_id))
         return updated
 
     async def ensure(self, conn: Connection, guild_id: int) -> GuildSettings:
-        """Inside a caller's transaction: the guild's settings row, stored now if it was missing."""
-        await guild_settings.insert_if_missing(conn, self.defaults(guild_id))
-        stored = await guild_settings.get(conn, guild_id)
-        assert stored is not None  # inserted just above, in the same transaction
-        return stored
+        """Inside a caller's transaction that will change the settings: the guild's settings row,
+        stored now if it was missing."""
+        return await guild_settings.ensure(conn, self.defaults(guild_id))

@@ -8,13 +8,15 @@ from bot.domain.cities import City
 from bot.domain.clock import Clock
 from bot.domain.dates import parse_date
 from bot.domain.errors import DomainError
+from bot.domain.ids import parse_id
 from bot.domain.text import clean_text
 from bot.domain.trips import MAX_NOTE, Trip, check_new_trip
+from bot.services import membership
 from bot.services.cities import CityService
-from bot.services.members import MemberService
 from bot.services.settings import SettingsService
+from bot.services.transitions import Transitions
 from db import audit, reports, trips
-from db.database import Database
+from db.database import Connection, Database
 
 MAX_CHOICES = 25
 
@@ -33,13 +35,13 @@ class TripService:
         db: Database,
         settings: SettingsService,
         cities: CityService,
-        members: MemberService,
+        transitions: Transitions,
         clock: Clock,
     ) -> None:
         self._db = db
         self._settings = settings
         self._cities = cities
-        self._members = members
+        self._transitions = transitions
         self._clock = clock
 
     async def log(
@@ -51,7 +53,6 @@ class TripService:
         end_text: str | None = None,
         note: str | None = None,
     ) -> TripView:
-        await self._members.require_member(guild_id, user_id)
         city = await self._cities.get(guild_id, city_typed)
         today = self._clock.today()
         start = parse_date(start_text, today)
@@ -59,6 +60,7 @@ class TripService:
         settings = await self._settings.get(guild_id)
         cleaned_note = clean_text(note, MAX_NOTE, multiline=True) if note else None
         async with self._db.transaction() as conn:
+            await membership.require_member(conn, guild_id, user_id, today)
             city_row = await trips.city_id(conn, guild_id, city.slug)
             if city_row is None:
                 raise DomainError("city.not_found", query=city_typed[:100])
@@ -78,16 +80,17 @@ class TripService:
         """The member's trips, newest first (cancelled ones left out)."""
         async with self._db.read() as conn:
             found = await trips.of_member(conn, guild_id, user_id)
-        return await self._with_cities(guild_id, found)
+            return await self._with_cities(conn, guild_id, found)
 
-    async def by_ids(self, guild_id: int, trip_ids: list[int]) -> list[TripView]:
+    async def by_ids(self, conn: Connection, guild_id: int, trip_ids: list[int]) -> list[TripView]:
         """Trips by id, cancelled ones included (a report outlives its trip's cancellation)."""
-        async with self._db.read() as conn:
-            found = await trips.by_ids(conn, guild_id, sorted(set(trip_ids)))
-        return await self._with_cities(guild_id, found)
+        found = await trips.by_ids(conn, guild_id, sorted(set(trip_ids)))
+        return await self._with_cities(conn, guild_id, found)
 
-    async def _with_cities(self, guild_id: int, found: list[Trip]) -> list[TripView]:
-        by_slug = await self._cities.by_slug(guild_id)
+    async def _with_cities(
+        self, conn: Connection, guild_id: int, found: list[Trip]
+    ) -> list[TripView]:
+        by_slug = await self._cities.by_slug(guild_id, conn)
         return [TripView(t, by_slug[t.city_slug]) for t in found if t.city_slug in by_slug]
 
     async def autocomplete(self, guild_id: int, user_id: int, typed: str) -> list[TripView]:
@@ -103,24 +106,27 @@ class TripService:
             ]
         return views[:MAX_CHOICES]
 
-    async def own_trip(self, guild_id: int, user_id: int, reference: str) -> TripView:
+    async def own_trip(
+        self, conn: Connection, guild_id: int, user_id: int, reference: str
+    ) -> TripView:
         """The member's own, not cancelled trip that an autocomplete value names."""
-        trip_id = int(reference) if reference.strip().isdigit() else None
-        async with self._db.read() as conn:
-            trip = await trips.get(conn, guild_id, trip_id) if trip_id else None
+        trip_id = parse_id(reference)
+        trip = await trips.get(conn, guild_id, trip_id) if trip_id else None
         if trip is None or trip.user_id != user_id or trip.cancelled:
             raise DomainError("trip.unknown")
-        return (await self._with_cities(guild_id, [trip]))[0]
+        views = await self._with_cities(conn, guild_id, [trip])
+        if not views:
+            raise DomainError("trip.unknown")
+        return views[0]
 
     async def cancel(self, guild_id: int, user_id: int, reference: str) -> TripView:
-        view = await self.own_trip(guild_id, user_id, reference)
         async with self._db.transaction() as conn:
+            view = await self.own_trip(conn, guild_id, user_id, reference)
             live = await reports.live_trip_ids(conn, guild_id, user_id)
             state = live.get(view.trip.id)
             if state == "approved":
                 raise DomainError("trip.cancel.approved")
             if state is not None:
                 raise DomainError("trip.cancel.report_open")
-            await trips.cancel(conn, view.trip.id, self._clock.now())
-            await audit.record(conn, guild_id, user_id, "trip.cancelled", f"trip:{view.trip.id}")
+            await self._transitions.cancel_trip(conn, guild_id, view.trip)
         return view

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from discord.ext import commands
 
-from bot.services.reports import ANNOUNCEMENT, DECISION_DM, REVIEW_POST
+from bot.services.transitions import ANNOUNCEMENT, DECISION_DM, REVIEW_POST
 from cogs.reports import render
 from cogs.reports.commands import Reports
 from cogs.reports.review import ReviewButton, WriteButton

@@ -6,11 +6,12 @@ always shows the report as it stands in the database.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 
 from bot.domain import reports as rules
+from bot.domain.outbox import MessageRef
 from bot.i18n import t
 from bot.outbox import Rendered
 from bot.services.reports import ReportView
@@ -95,8 +96,8 @@ def review_embed(language: str, view: ReportView, minimum: int, maximum: int) ->
     return embed
 
 
-async def review_post(bot: AssociationBot, message: dict[str, Any]) -> Rendered:
-    guild_id = message["guild_id"]
+async def review_post(bot: AssociationBot, message: MessageRef) -> Rendered:
+    guild_id = message.guild_id
     settings = await bot.services.settings.get(guild_id)
     view = await bot.services.reports.view(guild_id, message["report_id"])
     language = settings.language
@@ -112,8 +113,8 @@ async def review_post(bot: AssociationBot, message: dict[str, Any]) -> Rendered:
     )
 
 
-async def announcement(bot: AssociationBot, message: dict[str, Any]) -> Rendered:
-    guild_id = message["guild_id"]
+async def announcement(bot: AssociationBot, message: MessageRef) -> Rendered:
+    guild_id = message.guild_id
     language = (await bot.services.settings.get(guild_id)).language
     view = await bot.services.reports.view(guild_id, message["report_id"])
     report = view.report
@@ -136,8 +137,8 @@ async def announcement(bot: AssociationBot, message: dict[str, Any]) -> Rendered
     )
 
 
-async def decision_dm(bot: AssociationBot, message: dict[str, Any]) -> Rendered:
-    view = await bot.services.reports.view(message["guild_id"], message["report_id"])
+async def decision_dm(bot: AssociationBot, message: MessageRef) -> Rendered:
+    view = await bot.services.reports.view(message.guild_id, message["report_id"])
     report = view.report
     language = report.language
     text = t(language, f"report.dm.{report.state}", trip=trip_label(language, view), id=report.id)

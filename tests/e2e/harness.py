@@ -156,12 +156,13 @@ class Harness:
             await asyncio.sleep(0.005)
 
     async def stop(self) -> None:
-        if self.bot is not None:
-            await self.bot.close()
-        if self._task is not None:
-            with contextlib.suppress(asyncio.CancelledError):
-                await asyncio.wait_for(self._task, START_TIMEOUT)
+        bot, task = self.bot, self._task
         self.bot, self._task = None, None
+        if bot is not None:
+            await bot.close()
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await asyncio.wait_for(task, START_TIMEOUT)
 
     async def restart(self) -> AssociationBot:
         await self.stop()

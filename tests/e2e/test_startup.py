@@ -43,3 +43,27 @@ async def test_start_on_a_database_migrated_beforehand(fake_discord, database_pa
     with sqlite3.connect(database_path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(load_migrations())
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_start_stops_with_a_clear_message_when_waiting_messages_have_no_renderer(
+    harness: Harness,
+):
+    """An upgrade that dropped or renamed a renderer is noticed before anything is delivered,
+    not as one permanent failure per waiting message."""
+    import pytest
+
+    from bot.services.outbox import OutboxContractError
+
+    await harness.stop()
+    with sqlite3.connect(harness.database_path) as conn:
+        conn.execute(
+            "INSERT INTO outbox (guild_id, kind, target, payload, next_attempt_at, created_at) "
+            "VALUES (1, 'dm', 'member:1:5', ?, '2026-01-01', '2026-01-01')",
+            ('{"v": 1, "user_id": 5, "message": {"render": "renamed_dm", "guild_id": 1}}',),
+        )
+    with pytest.raises(OutboxContractError, match="no renderer 'renamed_dm' \\(1 rows\\)"):
+        await harness.start()
+    with sqlite3.connect(harness.database_path) as conn:
+        assert conn.execute(
+            "SELECT state, attempts FROM outbox WHERE target = 'member:1:5'"
+        ).fetchall() == [("pending", 0)]

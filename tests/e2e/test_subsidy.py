@@ -4,7 +4,14 @@ import asyncio
 
 from tests.e2e.fake_discord.models import Member, User
 from tests.e2e.harness import Harness
-from tests.e2e.reporting import ENGLISH_400, finished_trip, report_id, review_post, submit
+from tests.e2e.reporting import (
+    ENGLISH_400,
+    dms_to,
+    finished_trip,
+    report_id,
+    review_post,
+    submit,
+)
 
 
 def since(harness: Harness) -> str:
@@ -72,6 +79,27 @@ async def test_rejecting_the_earlier_report_hands_the_subsidy_on(harness: Harnes
         m["content"] for m in harness.fake.messages.values() if "travel subsidy" in m["content"]
     ]
     assert len(texts) == 1 and f"report #{second}" in texts[0]
+
+
+async def test_withdrawing_the_earlier_report_hands_the_subsidy_on(harness: Harness):
+    """A awaits review, B (later) is approved and waits behind A, A's author withdraws A: B holds
+    the subsidy at once, and B's author is told by direct message."""
+    world = harness.world
+    first, second = await two_reports(harness)
+    await approve(harness, second)
+    assert harness.query("SELECT count(*) FROM grants") == [(0,)]
+    withdrawn = await harness.ask("report withdraw", user=world.member, report=first)
+    assert f"Report #{first}" in withdrawn.content and "withdrawn" in withdrawn.content
+    assert harness.query("SELECT report_id, user_id, state FROM grants") == [
+        (int(second), world.member2.id, "granted")
+    ]
+    year = harness.clock.today().year - 1
+    check = await harness.ask("subsidy check", user=world.guest, city="pontiac", year=year)
+    assert f"granted to <@{world.member2.id}> (report #{second})" in check.content
+    await harness.outbox_settled()
+    told = [m["content"] for m in dms_to(harness, world.member2) if "subsidy" in m["content"]]
+    assert len(told) == 1 and f"report #{second}" in told[0]
+    assert not any("subsidy" in m["content"] for m in dms_to(harness, world.member))
 
 
 async def test_ledger_paid_and_void_hand_the_grant_to_the_next_in_line(harness: Harness):
