@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.domain.dates import Span
 from bot.domain.errors import Term
+from bot.domain.reports import Length
 
 if TYPE_CHECKING:
     from bot.i18n.catalogue import Catalogue
@@ -45,7 +46,20 @@ def span_text(catalogue: Catalogue, language: str, span: Span) -> str:
     )
 
 
+def length_text(catalogue: Catalogue, language: str, length: Length) -> str:
+    """「412字（300〜600字）」, "400 words (300–600)": the count, its unit and the range."""
+    return catalogue.text(
+        language,
+        f"length.{length.unit}",
+        count=f"{length.count:,}",
+        min=f"{length.minimum:,}",
+        max=f"{length.maximum:,}",
+    )
+
+
 def localise(catalogue: Catalogue, language: str, value: Any) -> Any:
+    if isinstance(value, Length):
+        return length_text(catalogue, language, value)
     if isinstance(value, Term):
         return catalogue.text(language, value)
     if isinstance(value, Span):

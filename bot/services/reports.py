@@ -109,10 +109,11 @@ class ReportService:
         settings = await self._settings.get(guild_id)
         title = clean_text(title, rules.MAX_TITLE) if title else None
         text = clean_text(body, rules.MAX_BODY, multiline=True) or ""
-        units = rules.count_units(text)
+        length = rules.measure(text, settings.report_min_units, settings.report_max_units)
+        units = length.count
         now = self._clock.now()
         try:
-            rules.check_length(units, settings.report_min_units, settings.report_max_units)
+            rules.check_length(length)
         except DomainError as error:
             async with self._db.transaction() as conn:
                 await reports.save_draft(conn, guild_id, user_id, trip.trip.id, title, text, now)

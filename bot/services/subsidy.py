@@ -187,7 +187,8 @@ class SubsidyService:
     async def mine(self, guild_id: int, user_id: int) -> list[tuple[int, Explanation]]:
         """(trip id, why it does or does not receive the subsidy) for each of the member's trips.
         Trips to the same city in the same fiscal year share one look at the line."""
-        month = (await self._settings.get(guild_id)).fiscal_year_start_month
+        settings = await self._settings.get(guild_id)
+        month = settings.fiscal_year_start_month
         by_slug = await self._cities.by_slug(guild_id)
         lines: list[tuple[int, Explanation]] = []
         lines_of: dict[tuple[str, int], list[Candidate]] = {}
@@ -205,8 +206,10 @@ class SubsidyService:
                 why = _why(trip.id, lines_of[key])
                 if why.key == "subsidy.why.granted":
                     grant = await ledger.live(conn, guild_id, city_id, year.year)
+                    amount = grant.amount_yen if grant else settings.subsidy_amount_yen
                     if grant is not None and grant.state == "paid":
                         why = Explanation("subsidy.why.paid", {"day": grant.paid_on})
+                    why = Explanation(why.key, {**why.params, "amount": f"{amount:,}"})
                 lines.append((trip.id, why))
         return lines
 

@@ -75,7 +75,7 @@ def review_embed(language: str, view: ReportView, minimum: int, maximum: int) ->
     embed.add_field(name=t(language, "report.field.trip"), value=trip_label(language, view))
     embed.add_field(
         name=t(language, "report.field.length"),
-        value=t(language, "report.length_value", count=report.units, min=minimum, max=maximum),
+        value=t(language, "report.length_value", length=report.length(minimum, maximum)),
     )
     if report.revision > 1:
         embed.add_field(name=t(language, "report.field.revision"), value=str(report.revision))

@@ -27,14 +27,14 @@ async def test_happy_path_from_submit_to_announcement(harness: Harness):
     reply = await submit(harness, world.member, trip, ENGLISH_400, title="Summer in Pontiac")
     assert reply.ephemeral
     assert reply.content.startswith("Received, thank you! Report #")
-    assert "(400 long)" in reply.content
+    assert "its length is 400 words (300–600)" in reply.content
     rid = report_id(reply)
     post = await review_post(harness, rid)
     staff_role = world.guild.role("Staff")
     assert post.content.startswith(staff_role.mention)
     assert post.data["allowed_mentions"] == {"parse": [], "roles": [staff_role.id]}
     assert "Summer in Pontiac" in post.text and f"<@{world.member.id}>" in post.text
-    assert "Pontiac · 3–10 August" in post.text and "400 (accepted: 300–600)" in post.text
+    assert "Pontiac · 3–10 August" in post.text and "400 words (300–600)" in post.text
     assert custom_ids(post.data) == [f"report:{rid}:{a}" for a in ("approve", "changes", "reject")]
 
     click = await harness.click(post, f"report:{rid}:approve", user=world.staff)
@@ -68,7 +68,7 @@ async def test_a_too_short_report_is_refused_with_its_count_and_given_back(harne
     short = "We had a wonderful time in Pontiac with our host families."
     reply = await submit(harness, world.member, trip, short)
     assert reply.ephemeral
-    assert reply.content.startswith("Your report is 11 long; reports need 300 to 600")
+    assert reply.content.startswith("Your report is too short: 11 words (300–600).")
     assert harness.query("SELECT count(*) FROM reports") == [(0,)]
     [button] = custom_ids(reply.data)
     reopened = await (await harness.click(reply, button, user=world.member)).modal()
@@ -87,9 +87,9 @@ async def test_an_about_400_character_japanese_report_is_accepted(harness: Harne
     trip = await member_with_trip(harness)
     reply = await submit(harness, world.member, trip, JAPANESE_400, locale="ja")
     assert reply.content.startswith("受け付けました")
-    assert "（375字）" in reply.content
+    assert "長さは375字（300〜600字）です" in reply.content
     post = await review_post(harness, report_id(reply))
-    assert "375 (accepted: 300–600)" in post.text  # the guild's language: English
+    assert "375 characters (300–600)" in post.text  # the guild's language: English
     too_long = (
         await submit(harness, world.member2, trip, JAPANESE_400 * 2, locale="ja") if False else None
     )
@@ -116,6 +116,7 @@ async def test_resubmission_after_changes_requested_keeps_the_report_and_shows_t
     assert "asked for changes" in dm["content"] and "Please add a photo caption." in dm["content"]
     status = await harness.ask("report status", user=world.member)
     assert "sent back for changes" in status.text and "Please add a photo caption." in status.text
+    assert "400 words (300–600)" in status.text
 
     form = await (await harness.command("report submit", user=world.member, trip=trip)).modal()
     shown = str(form["components"])

@@ -56,7 +56,7 @@ async def test_a_later_report_approved_first_waits_for_the_earlier_one(harness: 
     mine = await harness.ask("subsidy mine", user=world.member2, locale="ja")
     assert "ほかの会員のレポートが先に承認されました" in mine.content
     mine = await harness.ask("subsidy mine", user=world.member)
-    assert "granted, not yet paid" in mine.content
+    assert "granted: ¥3,000, not yet paid" in mine.content
 
 
 async def test_rejecting_the_earlier_report_hands_the_subsidy_on(harness: Harness):
