@@ -106,6 +106,8 @@ class FakeDiscord:
         self.failures: list[Failure] = []
         self.messages: dict[int, dict] = {}  # message id -> message payload
         self.commands: dict[str, dict] = {}  # synced command name -> definition
+        # what GET .../commands lists: per scope (None: global, else a guild id), name -> command
+        self.scoped_commands: dict[int | None, dict[str, dict]] = {}
         self.command_syncs: list[tuple[int | None, list[dict]]] = []
         self.identifies = 0
         self.resumes = 0
@@ -324,11 +326,11 @@ class FakeDiscord:
                 }
             )
         if match := re.fullmatch(r"/applications/\d+(?:/guilds/(\d+))?/commands", p):
+            scope = int(match.group(1)) if match.group(1) else None
             if m == "PUT":
-                return self._sync_commands(
-                    int(match.group(1)) if match.group(1) else None, call.body
-                )
-            return json_response(list(self.commands.values()))
+                return self._sync_commands(scope, call.body)
+            if m == "GET":
+                return json_response(list(self.scoped_commands.get(scope, {}).values()))
         if m == "POST" and (match := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", p)):
             return self._interaction_callback(match.group(2), call.body)
         if match := re.fullmatch(r"/webhooks/\d+/([^/]+)(?:/messages/([^/]+))?", p):
@@ -365,20 +367,24 @@ class FakeDiscord:
         return web.Response(status=204)
 
     def _sync_commands(self, guild_id: int | None, payload: list[dict]) -> web.Response:
+        """Bulk overwrite, as Discord does it: a command keeps its id while its name stays."""
         self.command_syncs.append((guild_id, payload))
-        synced = []
+        before = self.scoped_commands.get(guild_id, {})
+        scope: dict[str, dict] = {}
         for command in payload:
+            kept = before.get(command["name"])
             stored = {
                 **command,
-                "id": str(snowflake()),
+                "id": kept["id"] if kept else str(snowflake()),
                 "application_id": str(self.application_id),
                 "version": str(snowflake()),
             }
             if guild_id:
                 stored["guild_id"] = str(guild_id)
             self.commands[command["name"]] = stored
-            synced.append(stored)
-        return json_response(synced)
+            scope[command["name"]] = stored
+        self.scoped_commands[guild_id] = scope
+        return json_response(list(scope.values()))
 
     # Interaction replies, kept by token so a test can read everything said to one interaction.
     def _new_message(self, channel_id: int, body: dict | None, **extra: Any) -> dict:
