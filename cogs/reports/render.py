@@ -139,7 +139,8 @@ async def announcement(bot: AssociationBot, message: dict[str, Any]) -> Rendered
 async def decision_dm(bot: AssociationBot, message: dict[str, Any]) -> Rendered:
     view = await bot.services.reports.view(message["guild_id"], message["report_id"])
     report = view.report
-    language = report.language
+    # the member's own language: as their Discord was last seen, else as when they submitted
+    language = await bot.services.languages.of(report.user_id) or report.language
     text = t(language, f"report.dm.{report.state}", trip=trip_label(language, view), id=report.id)
     if report.reason:
         text += "\n\n" + t(language, "report.review.reason", reason=report.reason)
