@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.i18n import t
+from bot.i18n import catalogue, t
 from bot.i18n.catalogue import language_of_locale
 
 if TYPE_CHECKING:
@@ -45,6 +45,10 @@ class Speaker:
 
     def __call__(self, key: str, /, **params: Any) -> str:
         return t(self.language, key, **params)
+
+    def command(self, path: str) -> str:
+        """The command ``path`` (``trip log``) as a mention this reader can tap."""
+        return catalogue().command(self.language, path)
 
     async def send(self, content: str | None = None, /, **kwargs: Any) -> None:
         await send(self.interaction, content, **kwargs)

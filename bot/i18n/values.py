@@ -7,7 +7,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.domain.dates import Span
-from bot.domain.errors import Term
+from bot.domain.errors import Phrase, Term
 from bot.domain.reports import Length
 
 if TYPE_CHECKING:
@@ -62,6 +62,11 @@ def localise(catalogue: Catalogue, language: str, value: Any) -> Any:
         return length_text(catalogue, language, value)
     if isinstance(value, Term):
         return catalogue.text(language, value)
+    if isinstance(value, Phrase):
+        return catalogue.text(language, value.key, **value.params)
+    if isinstance(value, list | tuple):  # joined as the language joins a list: 「、」 or ", "
+        separator = catalogue.text(language, "list.separator")
+        return separator.join(str(localise(catalogue, language, item)) for item in value)
     if isinstance(value, Span):
         return span_text(catalogue, language, value)
     if isinstance(value, date):

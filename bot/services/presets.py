@@ -24,6 +24,9 @@ class Preset:
     def home(self, language: str) -> str:
         return self.home_ja if language == "ja" else self.home_en
 
+    def association(self, language: str) -> str:
+        return self.association_ja if language == "ja" else self.association_en
+
 
 def available() -> list[str]:
     folder = resources.files("bot.presets")

@@ -22,6 +22,7 @@ from bot.domain.fiscal import FiscalYear
 from bot.domain.membership import member_on
 from bot.domain.subsidy import Candidate, Explanation, Outcome
 from bot.domain.text import clean_text, spreadsheet_safe
+from bot.i18n import t
 from bot.services.cities import CityService
 from bot.services.outbox import OutboxService
 from bot.services.settings import SettingsService
@@ -34,6 +35,10 @@ MAX_METHOD = 100
 MAX_REASON = 500
 MAX_CHOICES = 25
 HOLDER_BATCH = 4
+LEDGER_COLUMNS = (
+    "grant", "fiscal_year", "city", "user_id", "report", "amount", "state", "granted_on",
+    "paid_on", "paid_method", "void_reason",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -228,19 +233,18 @@ class SubsidyService:
         async with self._db.read() as conn:
             return await ledger.live_grants(conn, guild_id, MAX_CHOICES)
 
-    def ledger_csv(self, grants: list[Grant], names: dict[str, str]) -> bytes:
-        """UTF-8 with a byte-order mark, so Excel opens Japanese correctly."""
+    def ledger_csv(self, grants: list[Grant], names: dict[str, str], language: str) -> bytes:
+        """UTF-8 with a byte-order mark, so Excel opens Japanese correctly; headers and states
+        in ``language``, dates in ISO form (a spreadsheet reads them as dates)."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(
-            ["grant", "fiscal_year", "city", "discord_user_id", "report", "amount_yen", "state",
-             "granted_at", "paid_on", "paid_method", "void_reason"]
-        )  # fmt: skip
+        writer.writerow(t(language, f"file.ledger.{column}") for column in LEDGER_COLUMNS)
         for g in grants:
             writer.writerow(
                 [
                     g.id, g.fiscal_year, names.get(g.city_slug, g.city_slug), g.user_id,
-                    g.report_id, g.amount_yen, g.state, g.granted_at.astimezone(TOKYO).date(),
+                    g.report_id, g.amount_yen, t(language, f"subsidy.state.{g.state}"),
+                    g.granted_at.astimezone(TOKYO).date(),
                     g.paid_on or "", spreadsheet_safe(g.paid_method or ""),
                     spreadsheet_safe(g.void_reason or ""),
                 ]

@@ -120,7 +120,7 @@ async def test_resubmission_after_changes_requested_keeps_the_report_and_shows_t
 
     form = await (await harness.command("report submit", user=world.member, trip=trip)).modal()
     shown = str(form["components"])
-    assert "Staff asked for changes: Please add a photo caption." in shown
+    assert "Staff asked for changes.\\nReason: Please add a photo caption." in shown
     assert "First draft" in shown and ENGLISH_400 in shown
     reply = await (
         await harness.submit_modal(form, {"title": "Second draft"}, user=world.member)
@@ -325,13 +325,13 @@ async def test_trip_list_shows_report_states_and_an_approved_trip_cannot_be_canc
     trip = await member_with_trip(harness)
     rid = report_id(await submit(harness, world.member, trip, ENGLISH_400))
     listing = await harness.ask("trip list", user=world.member)
-    assert "report awaiting review" in listing.text
+    assert "report under review" in listing.text
     refused = await harness.ask("trip cancel", user=world.member, trip=trip)
     assert "Withdraw the report first" in refused.content
     post = await review_post(harness, rid)
     await (await harness.click(post, f"report:{rid}:approve", user=world.staff)).reply()
     listing = await harness.ask("trip list", user=world.member, locale="ja")
-    assert "レポート：承認" in listing.text
+    assert "レポート：承認済み" in listing.text
     refused = await harness.ask("trip cancel", user=world.member, trip=trip)
     assert "can no longer be cancelled" in refused.content
     assert await harness.autocomplete("report submit", "trip", "", user=world.member) == []

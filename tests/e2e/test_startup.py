@@ -25,7 +25,7 @@ async def test_restart_on_a_migrated_database_does_not_sync_again(harness: Harne
     assert len(harness.fake.command_syncs) == 1
     assert harness.fake.identifies == 2
     reply = await harness.ask("help", user=harness.world.member)
-    assert "How to start" in reply.text
+    assert "How it works" in reply.text
 
 
 async def test_start_on_a_database_migrated_beforehand(fake_discord, database_path):
@@ -39,7 +39,7 @@ async def test_start_on_a_database_migrated_beforehand(fake_discord, database_pa
     await h.start()
     try:
         reply = await h.ask("help", user=h.world.guest, locale="ja")
-        assert "はじめかた" in reply.text
+        assert "参加の流れ" in reply.text
     finally:
         await h.stop()
     with sqlite3.connect(database_path) as conn:

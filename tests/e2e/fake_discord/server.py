@@ -98,6 +98,19 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
+def _stored_attachment(channel_id: int, sent: dict) -> dict:
+    """An attachment as Discord returns it once stored (discord.py needs its size and url)."""
+    attachment_id = snowflake()
+    url = f"https://cdn.discordapp.com/attachments/{channel_id}/{attachment_id}/{sent['filename']}"
+    return {
+        "id": str(attachment_id),
+        "filename": sent["filename"],
+        "size": sent.get("size", 0),
+        "url": url,
+        "proxy_url": url,
+    }
+
+
 class FakeDiscord:
     def __init__(self, world: World | None = None) -> None:
         self.world = world or World.association()
@@ -397,7 +410,9 @@ class FakeDiscord:
             "content": body.get("content") or "",
             "embeds": body.get("embeds") or [],
             "components": body.get("components") or [],
-            "attachments": body.get("attachments") or [],
+            "attachments": [
+                _stored_attachment(channel_id, a) for a in body.get("attachments") or []
+            ],
             "flags": body.get("flags") or 0,
             "allowed_mentions": body.get("allowed_mentions"),
             "timestamp": now_iso(),
