@@ -158,8 +158,8 @@ async def test_preset_switch(harness: Harness):
     assert reply.content == "Only the association's staff can do this."
     reply = await harness.ask("city preset", user=harness.world.admin, name="inagi", locale="ja")
     assert reply.content == (
-        "このサーバーの都市データを「稲城市姉妹都市・友好都市交流協会」のプリセットに切り替えました。"
-        "4都市です。"
+        "このサーバーの都市データを「稲城市姉妹都市・友好都市交流協会」のプリセットに切り替えました"
+        "（4都市）。"
     )
     reply = await harness.ask("city list", user=harness.world.member)
     assert "Ozora Town" in reply.text and "planned sister city" in reply.text

@@ -71,7 +71,7 @@ async def test_a_member_takes_part_in_japanese_and_the_server_posts_in_japanese(
     rid = report_id(receipt)
     assert japanese(receipt) == (
         f"受け付けました。ありがとうございます。ポンティアック市（{year}年8月3日〜10日）の"
-        f"レポート #{rid} を審査します。長さは375字（300〜600字）です。"
+        f"レポート #{rid} は審査中です。長さは375字（300〜600字）です。"
         "結果はダイレクトメッセージでお知らせします。"
     )
 
@@ -101,7 +101,7 @@ async def test_a_member_takes_part_in_japanese_and_the_server_posts_in_japanese(
     )
     assert japanese(check) == (
         f"ポンティアック市・{year}年度（{year}年4月1日〜{year + 1}年3月31日）："
-        "先に提出されたレポートが審査中です。そのレポートが承認されると、旅費助成の対象になります。"
+        "提出されたレポートが審査中です。承認されると、そのレポートが旅費助成の対象になります。"
     )
 
     click = await harness.click(post, f"report:{rid}:approve", user=world.staff, locale=JA)
@@ -186,7 +186,7 @@ async def test_staff_keep_the_ledger_and_the_registry_in_japanese(harness: Harne
     table = list(csv.reader(io.StringIO(call.files[f"ledger-{year}.csv"].decode("utf-8-sig"))))
     assert table[0] == [
         "助成番号", "年度", "都市", "DiscordユーザーID", "レポート番号", "金額（円）", "状態",
-        "助成決定日", "支払日", "支払方法", "取消の理由",
+        "助成決定日", "支払日", "支払方法", "取消理由",
     ]  # fmt: skip
     assert table[1][2] == "ポンティアック市" and table[1][6] == "助成決定"
 

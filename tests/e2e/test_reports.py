@@ -327,7 +327,7 @@ async def test_trip_list_shows_report_states_and_an_approved_trip_cannot_be_canc
     listing = await harness.ask("trip list", user=world.member)
     assert "report under review" in listing.text
     refused = await harness.ask("trip cancel", user=world.member, trip=trip)
-    assert "Withdraw the report first" in refused.content
+    assert "can be withdrawn with </report withdraw:" in refused.content
     post = await review_post(harness, rid)
     await (await harness.click(post, f"report:{rid}:approve", user=world.staff)).reply()
     listing = await harness.ask("trip list", user=world.member, locale="ja")

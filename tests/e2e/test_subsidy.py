@@ -42,7 +42,7 @@ async def test_a_later_report_approved_first_waits_for_the_earlier_one(harness: 
     await approve(harness, second)
     check = await harness.ask("subsidy check", user=world.guest, city="pontiac", year=year)
     assert check.content.startswith(
-        f"Pontiac, {year} (1 April {year} – 31 March {year + 1}): held for an earlier report"
+        f"Pontiac, {year} (1 April {year} – 31 March {year + 1}): held for a report that is still"
     )
     mine = await harness.ask("subsidy mine", user=world.member2)
     assert "approved; 1 earlier report(s) still under review come first" in mine.content
