@@ -66,6 +66,11 @@ async def test_setup_channels_refuses_a_channel_the_bot_cannot_post_in(harness: 
     channel = harness.world.guild.channel("read-only")
     reply = await harness.ask("setup channels", user=harness.world.admin, announcements=channel)
     assert "I cannot post in" in reply.content and "Send Messages" in reply.content
+    ja = await harness.ask(
+        "setup channels", user=harness.world.admin, locale="ja", announcements=channel
+    )
+    assert "ボットに次の権限がありません：メッセージを送信" in ja.content
+    assert ", " not in ja.content
     assert stored_settings(harness) is None
 
 
