@@ -109,6 +109,10 @@ class AssociationBot(commands.Bot):
             len(self.guilds),
         )
 
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Remember the user's Discord locale, for the direct messages they get later."""
+        await self.services.languages.seen(interaction.user.id, interaction.locale.value)
+
     async def close(self) -> None:
         await self.outbox.stop()
         await super().close()

@@ -6,16 +6,11 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot.i18n import t
+from bot.i18n import catalogue, t
+from bot.i18n.catalogue import language_of_locale
 
 if TYPE_CHECKING:
     from bot.services import Services
-
-_LOCALE_LANGUAGES = {
-    discord.Locale.japanese: "ja",
-    discord.Locale.american_english: "en",
-    discord.Locale.british_english: "en",
-}
 
 
 def services(interaction: discord.Interaction) -> Services:
@@ -24,7 +19,7 @@ def services(interaction: discord.Interaction) -> Services:
 
 def locale_language(interaction: discord.Interaction) -> str | None:
     """The language of the user's Discord client, where it is one the bot speaks."""
-    return _LOCALE_LANGUAGES.get(interaction.locale)
+    return language_of_locale(interaction.locale.value)
 
 
 async def language(interaction: discord.Interaction) -> str:
@@ -50,6 +45,10 @@ class Speaker:
 
     def __call__(self, key: str, /, **params: Any) -> str:
         return t(self.language, key, **params)
+
+    def command(self, path: str) -> str:
+        """The command ``path`` (``trip log``) as a mention this reader can tap."""
+        return catalogue().command(self.language, path)
 
     async def send(self, content: str | None = None, /, **kwargs: Any) -> None:
         await send(self.interaction, content, **kwargs)

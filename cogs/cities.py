@@ -62,7 +62,11 @@ def city_embed(say: Speaker, city: City) -> discord.Embed:
     embed.add_field(name=say("city.info.since"), value=format_since(say, city.since))
     embed.add_field(
         name=say("city.info.location"),
-        value=f"{city.region(lang)} ({country_name(say, city.country)})",
+        value=say(
+            "city.info.location_value",
+            region=city.region(lang),
+            country=country_name(say, city.country),
+        ),
     )
     facts = "\n".join(f"• {fact}" for fact in city.facts(lang))
     if facts:
@@ -131,13 +135,13 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
         say = await Speaker.of(interaction)
         found = await services(interaction).cities.list(interaction.guild_id)
         lines = [city_line(say, city) for city in found]
-        text = "\n".join(lines) or say("city.list.empty")
+        text = "\n".join(lines)[:EMBED_DESCRIPTION_LIMIT] or say("city.list.empty")
         embed = discord.Embed(
             title=say("city.list.title"),
             colour=discord.Colour.teal(),
-            description=text[:EMBED_DESCRIPTION_LIMIT],
+            # the commands as mentions a reader can tap (a footer would show them as plain text)
+            description=text + "\n\n" + say("city.list.more"),
         )
-        embed.set_footer(text=say("city.list.footer"))
         await say.send(embed=embed)
 
     @app_commands.command(name="info", description="One partner city in full")
@@ -227,7 +231,8 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
         found = await services(interaction).cities.use_preset(
             interaction.guild_id, interaction.user.id, name
         )
-        await say.send(say("city.preset.done", name=name, count=len(found)))
+        association = presets.load(name).association(say.language)
+        await say.send(say("city.preset.done", name=association, count=len(found)))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -150,7 +150,7 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
             description="\n".join(lines),
             colour=discord.Colour.green(),
         )
-        data = members.registry_csv(records)
+        data = members.registry_csv(records, say.language)
         await say.send(embed=embed, file=discord.File(io.BytesIO(data), filename="members.csv"))
 
     @app_commands.command(name="import", description="Register members from a CSV file")

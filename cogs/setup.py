@@ -8,7 +8,7 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.checks import admin_only
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, Term
 from bot.domain.settings import (
     MAX_DEADLINE_DAYS,
     MAX_REPORT_UNITS,
@@ -17,6 +17,7 @@ from bot.domain.settings import (
     RuleChange,
 )
 from bot.interactions import Speaker, services
+from bot.services import presets
 
 POSTING_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 
@@ -64,7 +65,14 @@ def settings_embed(say: Speaker, settings: GuildSettings) -> discord.Embed:
         ),
         ("setup.show.deadline", deadline),
         ("setup.show.language", say(f"language.{settings.language}")),
-        ("setup.show.preset", settings.preset),
+        (
+            "setup.show.preset",
+            say(
+                "setup.show.preset_value",
+                association=presets.load(settings.preset).association(say.language),
+                name=settings.preset,
+            ),
+        ),
     ]
     embed = discord.Embed(title=say("setup.show.title"), colour=discord.Colour.blurple())
     for key, value in rows:
@@ -77,13 +85,13 @@ def missing_posting_permissions(channel: discord.abc.GuildChannel) -> list[str]:
     return [name for name in POSTING_PERMISSIONS if not getattr(granted, name)]
 
 
-def check_can_post(say: Speaker, channel: discord.abc.GuildChannel) -> None:
+def check_can_post(channel: discord.abc.GuildChannel) -> None:
     missing = missing_posting_permissions(channel)
     if missing:
         raise DomainError(
             "setup.channels.cannot_post",
             channel=channel.mention,
-            permissions=", ".join(say(f"permission.{name}") for name in missing),
+            permissions=tuple(Term(f"permission.{name}") for name in missing),
         )
 
 
@@ -127,7 +135,7 @@ class Setup(
             raise DomainError("setup.nothing_to_change")
         for channel in (moderation, announcements):
             if channel is not None:
-                check_can_post(say, channel)
+                check_can_post(channel)
         settings = await services(interaction).settings.set_channels(
             interaction.guild_id,
             interaction.user.id,
@@ -166,15 +174,16 @@ class Setup(
         await say.send(say("setup.saved"), embed=settings_embed(say, settings))
 
     @app_commands.command(
-        name="rules", description="Fiscal year, subsidy amount, report length, deadline, language"
+        name="rules", description="Year start, subsidy amount, report length, deadline, language"
     )
     @app_commands.describe(
-        fiscal_year_start="Month the fiscal year starts (4 = April; 1 = calendar years)",
+        fiscal_year_start="Month the association's year starts (4 = April; 1 = January)",
         amount="Subsidy amount in yen",
-        min_length="Shortest accepted report (words, or characters for Japanese)",
-        max_length="Longest accepted report (words, or characters for Japanese)",
-        deadline_days="Days after a trip to send its report (0 = no deadline)",
-        language="Language of announcements, and of replies to users whose Discord is in neither",
+        min_length="Shortest accepted report (words in English, characters in Japanese)",
+        max_length="Longest accepted report (words in English, characters in Japanese)",
+        deadline_days="Days after a trip's last day to send its report (0 = no deadline)",
+        language="Language of review posts and announcements, and of replies to users whose "
+        "Discord is in neither",
     )
     @app_commands.choices(language=LANGUAGE_CHOICES)
     @admin_only()

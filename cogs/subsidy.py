@@ -13,6 +13,7 @@ from discord.ext import commands
 from bot import autocomplete
 from bot.checks import staff_only
 from bot.domain.dates import Span
+from bot.domain.errors import Phrase
 from bot.domain.outbox import MessageRef
 from bot.i18n import t
 from bot.interactions import Speaker, services
@@ -40,9 +41,7 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         self.bot = bot
 
     @app_commands.command(name="check", description="Is a city's subsidy still open this year?")
-    @app_commands.describe(
-        city="Start typing a name", year="Fiscal year, e.g. 2025 (default: this one)"
-    )
+    @app_commands.describe(city="Start typing a name", year="Year, e.g. 2025 (default: this year)")
     @app_commands.autocomplete(city=autocomplete.cities)
     async def check(
         self,
@@ -72,11 +71,11 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
             view = trips.get(trip_id)
             if view is not None:
                 label = say("trip.label", city=view.city, span=view.trip.span)
-                lines.append(f"• {label}: {say(why.key, **why.params)}")
+                lines.append(say("subsidy.mine.line", trip=label, why=Phrase(why.key, why.params)))
         await say.send("\n".join(lines)[:2_000] if lines else say("trip.list.empty"))
 
     @app_commands.command(name="ledger", description="The subsidy ledger for a fiscal year")
-    @app_commands.describe(year="Fiscal year, e.g. 2025 (default: this one)")
+    @app_commands.describe(year="Year, e.g. 2025 (default: this year)")
     @staff_only()
     async def ledger(
         self,
@@ -99,11 +98,11 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
             say("subsidy.ledger.empty")
         ]
         if len(grants) > LEDGER_LINES:
-            lines.append(say("member.list.more", count=len(grants) - LEDGER_LINES))
+            lines.append(say("subsidy.ledger.more", count=len(grants) - LEDGER_LINES))
         embed = discord.Embed(
             title=title, description="\n".join(lines), colour=discord.Colour.green()
         )
-        data = svc.subsidy.ledger_csv(grants, names)
+        data = svc.subsidy.ledger_csv(grants, names, say.language)
         await say.send(
             embed=embed, file=discord.File(io.BytesIO(data), filename=f"ledger-{fiscal.year}.csv")
         )
@@ -129,10 +128,10 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         )
 
     @app_commands.command(
-        name="void", description="Void a grant; the next report in line receives it"
+        name="void", description="Cancel a grant; the next report in line receives it"
     )
     @app_commands.describe(
-        grant="The grant (pick from the list)", reason="Why (kept in the audit log)"
+        grant="The grant (pick from the list)", reason="Why (kept in the record of staff actions)"
     )
     @app_commands.autocomplete(grant=autocomplete.live_grants)
     @staff_only()
@@ -159,7 +158,10 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
 async def subsidy_dm(bot: Any, message: MessageRef) -> Rendered:
     guild_id = message.guild_id
     grant = await bot.services.subsidy.grant(guild_id, message["grant_id"])
-    language = (await bot.services.settings.get(guild_id)).language
+    language = (
+        await bot.services.languages.of(grant.user_id)
+        or (await bot.services.settings.get(guild_id)).language
+    )
     city = (await bot.services.cities.by_slug(guild_id)).get(grant.city_slug)
     return Rendered(
         content=t(

@@ -16,9 +16,10 @@ LIST_LINES = 25
 def trip_line(say: Speaker, view: TripView, report_state: str | None) -> str:
     line = say("trip.label", city=view.city, span=view.trip.span)
     if report_state is not None:
-        line += " · " + say("trip.list.report", state=say(f"report.state.{report_state}"))
+        line += say("trip.list.report", state=say(f"report.state.{report_state}"))
     if view.trip.note:
-        line += " — " + discord.utils.escape_markdown(view.trip.note.replace("\n", " ")[:80])
+        note = discord.utils.escape_markdown(view.trip.note.replace("\n", " ")[:80])
+        line += say("trip.list.note", note=note)
     return "• " + line
 
 

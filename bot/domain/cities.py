@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, Phrase, Term
 
 RELATIONSHIPS = ("sister_city", "friendship_city", "sister_state")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -126,11 +126,12 @@ class City:
 
 @dataclass(frozen=True)
 class Problem:
-    """One bad field in city data: where (``cities[2].since``), what kind, and a detail."""
+    """One bad field in city data: where (``cities[2].since``), what kind, and a detail in the
+    reader's language (a catalogue Term or Phrase, the allowed values, or the value found)."""
 
     field: str
     kind: str  # missing | type | format | value | length | duplicate
-    detail: str = ""
+    detail: str | Term | Phrase | tuple[str, ...] = ""
 
 
 class CityDataError(DomainError):
@@ -157,6 +158,11 @@ _REQUIRED = ("slug", "name_en", "name_ja", "country", "relationship", "since")
 _LIST_LIMITS = {"aliases": (30, 100), "facts_en": (30, 400), "facts_ja": (30, 400)}
 
 
+def _detail(name: str) -> Term:
+    """What a reader is told about a bad field, in their language (city.import.detail.*)."""
+    return Term(f"city.import.detail.{name}")
+
+
 class _Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
@@ -164,54 +170,56 @@ class _Checker:
     def text(self, data: dict, name: str, where: str) -> str:
         value = data.get(name, "")
         if not isinstance(value, str):
-            self.problems.append(Problem(f"{where}.{name}", "type", "text"))
+            self.problems.append(Problem(f"{where}.{name}", "type", _detail("text")))
             return ""
         value = value.strip()
         if name in _REQUIRED and not value:
             self.problems.append(Problem(f"{where}.{name}", "missing"))
         elif len(value) > _TEXT_LIMITS[name]:
-            self.problems.append(Problem(f"{where}.{name}", "length", str(_TEXT_LIMITS[name])))
+            limit = Phrase("city.import.detail.characters", {"count": _TEXT_LIMITS[name]})
+            self.problems.append(Problem(f"{where}.{name}", "length", limit))
         return value
 
     def texts(self, data: dict, name: str, where: str) -> tuple[str, ...]:
         value = data.get(name, [])
         count, length = _LIST_LIMITS[name]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problems.append(Problem(f"{where}.{name}", "type", "list of text"))
+            self.problems.append(Problem(f"{where}.{name}", "type", _detail("texts")))
             return ()
         if len(value) > count or any(len(v) > length for v in value):
-            self.problems.append(Problem(f"{where}.{name}", "length", f"{count} × {length}"))
+            limit = Phrase("city.import.detail.items", {"count": count, "length": length})
+            self.problems.append(Problem(f"{where}.{name}", "length", limit))
         return tuple(v.strip() for v in value if v.strip())
 
     def flag(self, data: dict, name: str, where: str, default: bool) -> bool:
         value = data.get(name, default)
         if not isinstance(value, bool):
-            self.problems.append(Problem(f"{where}.{name}", "type", "true / false"))
+            self.problems.append(Problem(f"{where}.{name}", "type", _detail("flag")))
             return default
         return value
 
 
 def parse_city(data: Any, where: str, order: int, checker: _Checker) -> City | None:
     if not isinstance(data, dict):
-        checker.problems.append(Problem(where, "type", "table"))
+        checker.problems.append(Problem(where, "type", _detail("table")))
         return None
     before = len(checker.problems)
     values = {name: checker.text(data, name, where) for name in _TEXT_LIMITS}
     lists = {name: checker.texts(data, name, where) for name in _LIST_LIMITS}
     if values["slug"] and not SLUG.match(values["slug"]):
-        checker.problems.append(Problem(f"{where}.slug", "format", "a-z, 0-9, -"))
+        checker.problems.append(Problem(f"{where}.slug", "format", _detail("slug")))
     country = values["country"].upper()
     if country and country not in COUNTRIES:
-        checker.problems.append(Problem(f"{where}.country", "value", ", ".join(COUNTRIES)))
+        checker.problems.append(Problem(f"{where}.country", "value", tuple(COUNTRIES)))
     if values["relationship"] and values["relationship"] not in RELATIONSHIPS:
-        checker.problems.append(Problem(f"{where}.relationship", "value", ", ".join(RELATIONSHIPS)))
+        checker.problems.append(Problem(f"{where}.relationship", "value", RELATIONSHIPS))
     since = Since.parse(values["since"]) if values["since"] else None
     if values["since"] and since is None:
-        checker.problems.append(Problem(f"{where}.since", "format", "YYYY, YYYY-MM, YYYY-MM-DD"))
+        checker.problems.append(Problem(f"{where}.since", "format", _detail("since")))
     links = []
     raw_links = data.get("links", [])
     if not isinstance(raw_links, list) or len(raw_links) > 5:
-        checker.problems.append(Problem(f"{where}.links", "type", "at most 5 links"))
+        checker.problems.append(Problem(f"{where}.links", "type", _detail("links")))
         raw_links = []
     for index, link in enumerate(raw_links):
         spot = f"{where}.links[{index}]"
@@ -219,9 +227,9 @@ def parse_city(data: Any, where: str, order: int, checker: _Checker) -> City | N
             isinstance(link.get(k), str) and 0 < len(link[k]) <= 300
             for k in ("label_en", "label_ja", "url")
         ):
-            checker.problems.append(Problem(spot, "type", "label_en, label_ja, url"))
+            checker.problems.append(Problem(spot, "type", _detail("link")))
         elif not URL.match(link["url"]):
-            checker.problems.append(Problem(f"{spot}.url", "format", "https://..."))
+            checker.problems.append(Problem(f"{spot}.url", "format", _detail("url")))
         else:
             links.append(Link(link["label_en"], link["label_ja"], link["url"]))
     subsidy = checker.flag(data, "subsidy_eligible", where, True)
@@ -256,7 +264,8 @@ def parse_cities(data: Any) -> list[City]:
     if not isinstance(raw, list) or not raw:
         raise CityDataError([Problem("cities", "missing")])
     if len(raw) > MAX_CITIES:
-        raise CityDataError([Problem("cities", "length", str(MAX_CITIES))])
+        limit = Phrase("city.import.detail.cities", {"count": MAX_CITIES})
+        raise CityDataError([Problem("cities", "length", limit)])
     cities = [parse_city(item, f"cities[{i}]", i + 1, checker) for i, item in enumerate(raw)]
     seen: set[str] = set()
     for index, city in enumerate(cities):

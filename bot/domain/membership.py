@@ -42,9 +42,7 @@ def default_term(today: date, fiscal_start_month: int) -> tuple[date, date]:
 
 def check_term(valid_from: date, expires: date) -> None:
     if expires < valid_from:
-        raise DomainError(
-            "member.expires_before_since", since=valid_from.isoformat(), expires=expires.isoformat()
-        )
+        raise DomainError("member.expires_before_since", since=valid_from, expires=expires)
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ from bot.domain.clock import Clock
 from bot.services.backups import BackupService
 from bot.services.bot_state import BotStateService
 from bot.services.cities import CityService
+from bot.services.languages import LanguageService
 from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
 from bot.services.reports import ReportService
@@ -41,6 +42,7 @@ class Services:
     reports: ReportService
     subsidy: SubsidyService
     backups: BackupService
+    languages: LanguageService
 
     @classmethod
     def build(cls, db: Database, config: Settings, clock: Clock | None = None) -> Services:
@@ -63,4 +65,5 @@ class Services:
             backups=BackupService(
                 config.database_path, config.backup_folder, config.backup_keep, clock
             ),
+            languages=LanguageService(db, clock),
         )

@@ -8,6 +8,7 @@ that guild's cities change (the bot is the only writer).
 from __future__ import annotations
 
 import json
+import re
 import tomllib
 from dataclasses import replace
 from datetime import date
@@ -15,7 +16,7 @@ from datetime import date
 from bot.domain import city_answers
 from bot.domain.cities import City, CityDataError, Problem, parse_cities
 from bot.domain.city_matching import NameIndex
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, Phrase, Term
 from bot.domain.text import search_terms
 from bot.services import presets
 from bot.services.guild_cache import GuildCache
@@ -128,7 +129,7 @@ class CityService:
     async def use_preset(self, guild_id: int, actor_id: int, name: str) -> list[City]:
         if name not in presets.available():
             raise DomainError(
-                "city.preset.unknown", name=name[:50], available=", ".join(presets.available())
+                "city.preset.unknown", name=name[:50], available=tuple(presets.available())
             )
         preset = presets.load(name)
         async with self._db.transaction() as conn:
@@ -153,8 +154,11 @@ class CityService:
         try:
             text = raw.decode("utf-8-sig")
             data = tomllib.loads(text) if filename.lower().endswith(".toml") else json.loads(text)
-        except (UnicodeDecodeError, ValueError) as error:
-            raise CityDataError([Problem("file", "format", str(error)[:200])]) from None
+        except UnicodeDecodeError:
+            encoding = Term("city.import.detail.encoding")
+            raise CityDataError([Problem("file", "format", encoding)]) from None
+        except ValueError as error:  # json.JSONDecodeError, tomllib.TOMLDecodeError
+            raise CityDataError([Problem("file", "format", _unreadable(error))]) from None
         parsed = parse_cities(data)
         async with self._db.transaction() as conn:
             await self._settings.ensure(conn, guild_id)
@@ -164,3 +168,13 @@ class CityService:
             )
             conn.after_commit(lambda: self._forget(guild_id))
         return parsed
+
+
+def _unreadable(error: ValueError) -> Term | Phrase:
+    """Where a JSON or TOML file stops making sense, in words the reader's language has."""
+    line, column = getattr(error, "lineno", None), getattr(error, "colno", None)
+    if line is None and (found := re.search(r"line (\d+), column (\d+)", str(error))):
+        line, column = int(found[1]), int(found[2])
+    if line is None:
+        return Term("city.import.detail.syntax")
+    return Phrase("city.import.detail.syntax_at", {"line": line, "column": column})

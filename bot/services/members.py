@@ -20,6 +20,7 @@ from bot.domain.member_csv import MAX_NUMBER, ImportRow, RowProblem, read_member
 from bot.domain.membership import Period, default_term, plan_registration
 from bot.domain.settings import GuildSettings
 from bot.domain.text import clean_text, spreadsheet_safe
+from bot.i18n import t
 from bot.services import membership
 from bot.services.settings import SettingsService
 from bot.services.transitions import Transitions
@@ -28,6 +29,8 @@ from db.database import Connection, Database
 from db.members import MemberRecord
 
 MAX_IMPORT_BYTES = 1_000_000
+# /member import reads these headers back, in either language (bot.domain.member_csv.HEADERS)
+REGISTRY_COLUMNS = ("user_id", "name", "number", "since", "expires", "status")
 
 
 @dataclass(frozen=True)
@@ -78,13 +81,12 @@ class MemberService:
             return "active"
         return "expired" if period.expires < today else "future"
 
-    def registry_csv(self, records: list[MemberRecord]) -> bytes:
-        """UTF-8 with a byte-order mark, so Excel opens Japanese names correctly."""
+    def registry_csv(self, records: list[MemberRecord], language: str) -> bytes:
+        """UTF-8 with a byte-order mark, so Excel opens Japanese names correctly; headers and
+        statuses in ``language`` (and read back by /member import), dates in ISO form."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(
-            ["discord_user_id", "display_name", "membership_number", "since", "expires", "status"]
-        )
+        writer.writerow(t(language, f"file.members.{column}") for column in REGISTRY_COLUMNS)
         for r in records:
             writer.writerow(
                 [
@@ -93,7 +95,7 @@ class MemberService:
                     spreadsheet_safe(r.period.number or ""),
                     r.period.valid_from.isoformat(),
                     r.period.expires.isoformat(),
-                    self.status(r.period),
+                    t(language, f"member.status.{self.status(r.period)}"),
                 ]
             )
         return out.getvalue().encode("utf-8-sig")

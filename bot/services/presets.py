@@ -8,6 +8,7 @@ from functools import cache
 from importlib import resources
 
 from bot.domain.cities import City, parse_cities
+from bot.domain.settings import LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -18,9 +19,13 @@ class Preset:
     home_en: str
     home_ja: str
     cities: tuple[City, ...]
+    language: str = "en"  # what a server starting on this preset posts in
 
     def home(self, language: str) -> str:
         return self.home_ja if language == "ja" else self.home_en
+
+    def association(self, language: str) -> str:
+        return self.association_ja if language == "ja" else self.association_en
 
 
 def available() -> list[str]:
@@ -35,6 +40,9 @@ def load(name: str) -> Preset:
     if name not in available():
         raise KeyError(name)
     data = tomllib.loads((resources.files("bot.presets") / f"{name}.toml").read_text("utf-8"))
+    language = data.get("language", "en")
+    if language not in LANGUAGES:
+        raise ValueError(f"preset {name}: language must be one of {LANGUAGES}, not {language!r}")
     return Preset(
         name,
         data["name_en"],
@@ -42,4 +50,5 @@ def load(name: str) -> Preset:
         data["home_en"],
         data["home_ja"],
         tuple(parse_cities(data)),
+        language,
     )

@@ -106,9 +106,10 @@ class ReportService:
         settings = await self._settings.get(guild_id)
         title = clean_text(title, rules.MAX_TITLE) if title else None
         text = clean_text(body, rules.MAX_BODY, multiline=True) or ""
-        units = rules.count_units(text)
+        length = rules.measure(text, settings.report_min_units, settings.report_max_units)
+        units = length.count
         try:
-            rules.check_length(units, settings.report_min_units, settings.report_max_units)
+            rules.check_length(length)
             refused = None
         except DomainError as error:
             refused = error

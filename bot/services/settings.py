@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.domain.settings import GuildSettings, RuleChange, apply_rules
+from bot.services import presets
 from bot.services.guild_cache import GuildCache
 from db import audit, guild_settings
 from db.database import Connection, Database
@@ -18,7 +19,10 @@ class SettingsService:
         self._cache: GuildCache[GuildSettings] = GuildCache()
 
     def defaults(self, guild_id: int) -> GuildSettings:
-        return GuildSettings(guild_id=guild_id, preset=self._default_preset)
+        """A server's settings until an admin changes them: the rules' defaults, and the language
+        of the preset it starts on (switching presets later leaves the language as it is)."""
+        preset = presets.load(self._default_preset)
+        return GuildSettings(guild_id=guild_id, preset=preset.name, language=preset.language)
 
     async def get(self, guild_id: int, conn: Connection | None = None) -> GuildSettings:
         """The guild's settings; a guild never configured gets the defaults, with nothing stored.

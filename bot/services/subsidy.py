@@ -18,6 +18,7 @@ from bot.domain.fiscal import FiscalYear
 from bot.domain.ids import parse_id
 from bot.domain.subsidy import Candidate, Explanation, Outcome
 from bot.domain.text import clean_text, spreadsheet_safe
+from bot.i18n import t
 from bot.services import subsidy_line
 from bot.services.cities import CityService
 from bot.services.settings import SettingsService
@@ -29,6 +30,10 @@ from db.ledger import Grant
 MAX_METHOD = 100
 MAX_REASON = 500
 MAX_CHOICES = 25
+LEDGER_COLUMNS = (
+    "grant", "fiscal_year", "city", "user_id", "report", "amount", "state", "granted_on",
+    "paid_on", "paid_method", "void_reason",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,8 @@ class SubsidyService:
     async def mine(self, guild_id: int, user_id: int) -> list[tuple[int, Explanation]]:
         """(trip id, why it does or does not receive the subsidy) for each of the member's trips.
         Trips to the same city in the same fiscal year share one look at the line."""
-        month = (await self._settings.get(guild_id)).fiscal_year_start_month
+        settings = await self._settings.get(guild_id)
+        month = settings.fiscal_year_start_month
         by_slug = await self._cities.by_slug(guild_id)
         lines: list[tuple[int, Explanation]] = []
         lines_of: dict[tuple[str, int], list[Candidate]] = {}
@@ -93,8 +99,10 @@ class SubsidyService:
                 why = _why(trip.id, lines_of[key])
                 if why.key == "subsidy.why.granted":
                     grant = await ledger.live(conn, guild_id, city_id, year.year)
+                    amount = grant.amount_yen if grant else settings.subsidy_amount_yen
                     if grant is not None and grant.state == "paid":
                         why = Explanation("subsidy.why.paid", {"day": grant.paid_on})
+                    why = Explanation(why.key, {**why.params, "amount": f"{amount:,}"})
                 lines.append((trip.id, why))
         return lines
 
@@ -113,19 +121,18 @@ class SubsidyService:
         async with self._db.read() as conn:
             return await ledger.live_grants(conn, guild_id, MAX_CHOICES)
 
-    def ledger_csv(self, grants: list[Grant], names: dict[str, str]) -> bytes:
-        """UTF-8 with a byte-order mark, so Excel opens Japanese correctly."""
+    def ledger_csv(self, grants: list[Grant], names: dict[str, str], language: str) -> bytes:
+        """UTF-8 with a byte-order mark, so Excel opens Japanese correctly; headers and states
+        in ``language``, dates in ISO form (a spreadsheet reads them as dates)."""
         out = io.StringIO()
         writer = csv.writer(out)
-        writer.writerow(
-            ["grant", "fiscal_year", "city", "discord_user_id", "report", "amount_yen", "state",
-             "granted_at", "paid_on", "paid_method", "void_reason"]
-        )  # fmt: skip
+        writer.writerow(t(language, f"file.ledger.{column}") for column in LEDGER_COLUMNS)
         for g in grants:
             writer.writerow(
                 [
                     g.id, g.fiscal_year, names.get(g.city_slug, g.city_slug), g.user_id,
-                    g.report_id, g.amount_yen, g.state, g.granted_at.astimezone(TOKYO).date(),
+                    g.report_id, g.amount_yen, t(language, f"subsidy.state.{g.state}"),
+                    g.granted_at.astimezone(TOKYO).date(),
                     g.paid_on or "", spreadsheet_safe(g.paid_method or ""),
                     spreadsheet_safe(g.void_reason or ""),
                 ]

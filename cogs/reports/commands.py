@@ -10,6 +10,7 @@ from discord.ext import commands
 from bot import autocomplete
 from bot.checks import require_staff
 from bot.domain import reports as rules
+from bot.domain.settings import GuildSettings
 from bot.error_handler import answer_error
 from bot.interactions import Speaker, services
 from bot.services.reports import LengthRefused, ReportView
@@ -19,14 +20,14 @@ from cogs.reports.review import write_again_view
 STATUS_LINES = 15
 
 
-def status_line(say: Speaker, view: ReportView) -> str:
+def status_line(say: Speaker, view: ReportView, settings: GuildSettings) -> str:
     report = view.report
     line = say(
         "report.status.line",
         id=report.id,
         trip=say("trip.label", city=view.trip.city, span=view.trip.trip.span),
         state=say(f"report.state.{report.state}"),
-        count=report.units,
+        length=report.length(settings.report_min_units, settings.report_max_units),
     )
     if report.reason and report.state in (rules.CHANGES_REQUESTED, rules.REJECTED):
         line += "\n  " + say("report.review.reason", reason=report.reason[:300])
@@ -57,7 +58,8 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
             await svc.members.require_member(interaction.guild_id, interaction.user.id)
             await say.send(say("report.status.empty"))
             return
-        lines = [status_line(say, v) for v in views[:STATUS_LINES]]
+        settings = await svc.settings.get(interaction.guild_id)
+        lines = [status_line(say, v, settings) for v in views[:STATUS_LINES]]
         if len(views) > STATUS_LINES:
             lines.append(say("report.status.more", count=len(views) - STATUS_LINES))
         embed = discord.Embed(
@@ -113,7 +115,9 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
             return
         trip = say("trip.label", city=view.trip.city, span=view.trip.trip.span)
         key = "report.received_again" if view.report.revision > 1 else "report.received"
-        await say.send(say(key, id=view.report.id, trip=trip, count=view.report.units))
+        settings = await services(interaction).settings.get(interaction.guild_id)
+        length = view.report.length(settings.report_min_units, settings.report_max_units)
+        await say.send(say(key, id=view.report.id, trip=trip, length=length))
 
     async def _reason_submitted(
         self, interaction: discord.Interaction, report_id: int, action: str

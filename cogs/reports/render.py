@@ -76,7 +76,7 @@ def review_embed(language: str, view: ReportView, minimum: int, maximum: int) ->
     embed.add_field(name=t(language, "report.field.trip"), value=trip_label(language, view))
     embed.add_field(
         name=t(language, "report.field.length"),
-        value=t(language, "report.length_value", count=report.units, min=minimum, max=maximum),
+        value=t(language, "report.length_value", length=report.length(minimum, maximum)),
     )
     if report.revision > 1:
         embed.add_field(name=t(language, "report.field.revision"), value=str(report.revision))
@@ -140,7 +140,8 @@ async def announcement(bot: AssociationBot, message: MessageRef) -> Rendered:
 async def decision_dm(bot: AssociationBot, message: MessageRef) -> Rendered:
     view = await bot.services.reports.view(message.guild_id, message["report_id"])
     report = view.report
-    language = report.language
+    # the member's own language: as their Discord was last seen, else as when they submitted
+    language = await bot.services.languages.of(report.user_id) or report.language
     text = t(language, f"report.dm.{report.state}", trip=trip_label(language, view), id=report.id)
     if report.reason:
         text += "\n\n" + t(language, "report.review.reason", reason=report.reason)

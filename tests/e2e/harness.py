@@ -168,10 +168,12 @@ class Harness:
         await self.stop()
         return await self.start()
 
-    async def configure(self) -> None:
-        """What an admin does first: staff and member roles, review and announcement channels."""
+    async def configure(self, language: str | None = "en") -> None:
+        """What an admin does first: staff and member roles, review and announcement channels,
+        and (unless ``language`` is None, keeping the preset's Japanese) the server's language:
+        most tests read the association's posts in English."""
         guild, admin = self.world.guild, self.world.admin
-        for path, options in (
+        steps: list[tuple[str, dict[str, Any]]] = [
             ("setup roles", {"staff": guild.role("Staff"), "member": guild.role("Member")}),
             (
                 "setup channels",
@@ -180,7 +182,10 @@ class Harness:
                     "announcements": guild.channel("announcements"),
                 },
             ),
-        ):
+        ]
+        if language is not None:
+            steps.append(("setup rules", {"language": language}))
+        for path, options in steps:
             reply = await self.ask(path, user=admin, options=options)
             assert reply.content.startswith("Saved."), reply.content
 

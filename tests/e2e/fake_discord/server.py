@@ -98,6 +98,19 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
+def _stored_attachment(channel_id: int, sent: dict) -> dict:
+    """An attachment as Discord returns it once stored (discord.py needs its size and url)."""
+    attachment_id = snowflake()
+    url = f"https://cdn.discordapp.com/attachments/{channel_id}/{attachment_id}/{sent['filename']}"
+    return {
+        "id": str(attachment_id),
+        "filename": sent["filename"],
+        "size": sent.get("size", 0),
+        "url": url,
+        "proxy_url": url,
+    }
+
+
 class FakeDiscord:
     def __init__(self, world: World | None = None) -> None:
         self.world = world or World.association()
@@ -106,6 +119,8 @@ class FakeDiscord:
         self.failures: list[Failure] = []
         self.messages: dict[int, dict] = {}  # message id -> message payload
         self.commands: dict[str, dict] = {}  # synced command name -> definition
+        # what GET .../commands lists: per scope (None: global, else a guild id), name -> command
+        self.scoped_commands: dict[int | None, dict[str, dict]] = {}
         self.command_syncs: list[tuple[int | None, list[dict]]] = []
         self.identifies = 0
         self.resumes = 0
@@ -324,11 +339,11 @@ class FakeDiscord:
                 }
             )
         if match := re.fullmatch(r"/applications/\d+(?:/guilds/(\d+))?/commands", p):
+            scope = int(match.group(1)) if match.group(1) else None
             if m == "PUT":
-                return self._sync_commands(
-                    int(match.group(1)) if match.group(1) else None, call.body
-                )
-            return json_response(list(self.commands.values()))
+                return self._sync_commands(scope, call.body)
+            if m == "GET":
+                return json_response(list(self.scoped_commands.get(scope, {}).values()))
         if m == "POST" and (match := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", p)):
             return self._interaction_callback(match.group(2), call.body)
         if match := re.fullmatch(r"/webhooks/\d+/([^/]+)(?:/messages/([^/]+))?", p):
@@ -365,20 +380,24 @@ class FakeDiscord:
         return web.Response(status=204)
 
     def _sync_commands(self, guild_id: int | None, payload: list[dict]) -> web.Response:
+        """Bulk overwrite, as Discord does it: a command keeps its id while its name stays."""
         self.command_syncs.append((guild_id, payload))
-        synced = []
+        before = self.scoped_commands.get(guild_id, {})
+        scope: dict[str, dict] = {}
         for command in payload:
+            kept = before.get(command["name"])
             stored = {
                 **command,
-                "id": str(snowflake()),
+                "id": kept["id"] if kept else str(snowflake()),
                 "application_id": str(self.application_id),
                 "version": str(snowflake()),
             }
             if guild_id:
                 stored["guild_id"] = str(guild_id)
             self.commands[command["name"]] = stored
-            synced.append(stored)
-        return json_response(synced)
+            scope[command["name"]] = stored
+        self.scoped_commands[guild_id] = scope
+        return json_response(list(scope.values()))
 
     # Interaction replies, kept by token so a test can read everything said to one interaction.
     def _new_message(self, channel_id: int, body: dict | None, **extra: Any) -> dict:
@@ -391,7 +410,9 @@ class FakeDiscord:
             "content": body.get("content") or "",
             "embeds": body.get("embeds") or [],
             "components": body.get("components") or [],
-            "attachments": body.get("attachments") or [],
+            "attachments": [
+                _stored_attachment(channel_id, a) for a in body.get("attachments") or []
+            ],
             "flags": body.get("flags") or 0,
             "allowed_mentions": body.get("allowed_mentions"),
             "timestamp": now_iso(),
