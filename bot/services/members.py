@@ -16,6 +16,7 @@ from bot.domain.clock import Clock
 from bot.domain.dates import parse_date
 from bot.domain.errors import DomainError
 from bot.domain.fiscal import FiscalYear
+from bot.domain.ids import require_id
 from bot.domain.member_csv import MAX_NUMBER, ImportRow, RowProblem, read_members
 from bot.domain.membership import Period, default_term, member_on, plan_registration
 from bot.domain.settings import GuildSettings
@@ -113,6 +114,7 @@ class MemberService:
         since: str | None = None,
         expires: str | None = None,
     ) -> Registered:
+        user_id = require_id(user_id, "error.unknown.user")
         today = self._clock.today()
         settings = await self._settings.get(guild_id)
         default_from, default_to = default_term(today, settings.fiscal_year_start_month)
@@ -171,6 +173,7 @@ class MemberService:
         return Registered(plan.kind, plan.valid_from, plan.expires, number, member_today)
 
     async def remove(self, guild_id: int, actor_id: int, user_id: int) -> Period:
+        user_id = require_id(user_id, "error.unknown.user")
         today = self._clock.today()
         async with self._db.transaction() as conn:
             periods = await members.periods(conn, guild_id, user_id)

@@ -14,6 +14,7 @@ from typing import Any
 from bot.domain import reports as rules
 from bot.domain.clock import Clock
 from bot.domain.errors import DomainError, Term
+from bot.domain.ids import require_id
 from bot.domain.reports import AlreadyDecided, Report
 from bot.domain.text import clean_text
 from bot.services.members import MemberService
@@ -77,7 +78,7 @@ class ReportService:
         outbox.on_failure("dm", self._dm_failed)
 
     # ------------------------------------------------------------------ the member's side
-    async def form(self, guild_id: int, user_id: int, trip_ref: str) -> Form:
+    async def form(self, guild_id: int, user_id: int, trip_ref: str | int) -> Form:
         trip = await self._reportable_trip(guild_id, user_id, trip_ref)
         async with self._db.read() as conn:
             latest = await reports.latest_for_trip(conn, trip.trip.id)
@@ -100,7 +101,7 @@ class ReportService:
         self,
         guild_id: int,
         user_id: int,
-        trip_ref: str,
+        trip_ref: str | int,
         title: str | None,
         body: str,
         language: str,
@@ -206,7 +207,7 @@ class ReportService:
     # ------------------------------------------------------------------ the staff's side
     async def decidable(self, guild_id: int, report_id: int) -> ReportView:
         """The report behind a review button, if it still awaits a decision."""
-        view = await self.view(guild_id, report_id)
+        view = await self.view(guild_id, require_id(report_id, "report.unknown"))
         if not view.report.open:
             raise AlreadyDecided(view.report)
         return view
@@ -214,6 +215,7 @@ class ReportService:
     async def decide(
         self, guild_id: int, staff_id: int, report_id: int, action: str, reason: str | None
     ) -> ReportView:
+        report_id = require_id(report_id, "report.unknown")
         reason = clean_text(reason, rules.MAX_REASON, multiline=True) if reason else None
         if action in rules.NEEDS_REASON and not reason:
             raise DomainError("report.reason_needed")
@@ -274,7 +276,7 @@ class ReportService:
         return [ReportView(r, trips[r.trip_id]) for r in found if r.trip_id in trips]
 
     # ------------------------------------------------------------------ inside
-    async def _reportable_trip(self, guild_id: int, user_id: int, trip_ref: str) -> TripView:
+    async def _reportable_trip(self, guild_id: int, user_id: int, trip_ref: str | int) -> TripView:
         await self._members.require_member(guild_id, user_id)
         settings = await self._settings.get(guild_id)
         if settings.moderation_channel_id is None:
@@ -292,9 +294,9 @@ class ReportService:
             raise DomainError("report.approved_already")
 
     async def _own(self, guild_id: int, user_id: int, reference: str) -> ReportView:
-        report_id = int(reference) if reference.strip().isdigit() else 0
+        report_id = require_id(reference, "report.unknown")
         async with self._db.read() as conn:
-            report = await reports.get(conn, guild_id, report_id) if report_id else None
+            report = await reports.get(conn, guild_id, report_id)
         if report is None or report.user_id != user_id:
             raise DomainError("report.unknown")
         return await self._view(guild_id, report)

@@ -19,6 +19,7 @@ from bot.domain.cities import City
 from bot.domain.clock import TOKYO, Clock
 from bot.domain.errors import DomainError, Term
 from bot.domain.fiscal import FiscalYear
+from bot.domain.ids import require_id
 from bot.domain.membership import member_on
 from bot.domain.subsidy import Candidate, Explanation, Outcome
 from bot.domain.text import clean_text, spreadsheet_safe
@@ -246,7 +247,7 @@ class SubsidyService:
 
     # ------------------------------------------------------------------ staff
     async def pay(self, guild_id: int, actor_id: int, grant_ref: str, method: str) -> Grant:
-        grant_id = _grant_id(grant_ref)
+        grant_id = require_id(grant_ref, "subsidy.grant.unknown")
         method = clean_text(method, MAX_METHOD) or ""
         if not method:
             raise DomainError("subsidy.paid.method_needed")
@@ -267,7 +268,7 @@ class SubsidyService:
 
     async def void(self, guild_id: int, actor_id: int, grant_ref: str, reason: str) -> Grant | None:
         """Void a grant; the next report in line receives it. Returns the new grant, if any."""
-        grant_id = _grant_id(grant_ref)
+        grant_id = require_id(grant_ref, "subsidy.grant.unknown")
         reason = clean_text(reason, MAX_REASON, multiline=True) or ""
         if not reason:
             raise DomainError("subsidy.void.reason_needed")
@@ -302,13 +303,6 @@ def _why(trip_id: int, candidates: list[Candidate]) -> Explanation:
         1 for c in candidates if c.eligible and c.state in rules.IN_LINE and c.order < mine.order
     )
     return rules.explain(mine, outcome, ahead)
-
-
-def _grant_id(reference: str) -> int:
-    text = reference.strip().lstrip("#")
-    if not text.isdigit():
-        raise DomainError("subsidy.grant.unknown")
-    return int(text)
 
 
 def _grant_state(grant: Grant) -> Term:
