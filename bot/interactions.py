@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
+from discord import app_commands
 
+from bot.domain.errors import DomainError
 from bot.i18n import t
 
 if TYPE_CHECKING:
+    from bot.app import AssociationBot
     from bot.services import Services
 
 _LOCALE_LANGUAGES = {
@@ -18,8 +21,31 @@ _LOCALE_LANGUAGES = {
 }
 
 
+def app(client: discord.Client) -> AssociationBot:
+    """The bot, typed as what it is. Every client that runs this code is an AssociationBot
+    (bot.app imports this module, so the type can only be named here, not checked at run time)."""
+    return cast("AssociationBot", client)
+
+
 def services(interaction: discord.Interaction) -> Services:
-    return interaction.client.services  # type: ignore[attr-defined]
+    return app(interaction.client).services
+
+
+def guild_id(interaction: discord.Interaction) -> int:
+    """The association's server the interaction came from. From anywhere else (a direct message,
+    a group DM) it is refused with the answer that this works only in the association's server:
+    the services need a server to look anything up in."""
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+async def read_attachment(file: discord.Attachment) -> bytes:
+    """The bytes of a file a user attached; Discord's file server can fail or have dropped it."""
+    try:
+        return await file.read()
+    except discord.HTTPException:
+        raise DomainError("error.file.unreadable") from None
 
 
 def locale_language(interaction: discord.Interaction) -> str | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -10,6 +12,9 @@ from bot.checks import is_admin, is_staff, require_admin, require_staff
 from bot.i18n.catalogue import command_localisations
 from bot.i18n.translator import command_key
 from bot.interactions import Speaker
+
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
 
 EMBED_FIELD_LIMIT = 1024
 
@@ -42,7 +47,7 @@ def _lines_to_fields(lines: list[str]) -> list[str]:
 
 
 class Help(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="help", description="What this bot does and how to start")
@@ -74,5 +79,5 @@ class Help(commands.Cog):
         await say.send(embed=embed)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: AssociationBot) -> None:
     await bot.add_cog(Help(bot))
