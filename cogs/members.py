@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 from datetime import time
 from typing import TYPE_CHECKING
 
@@ -14,11 +15,14 @@ from discord.ext import commands, tasks
 from bot.checks import staff_only
 from bot.domain.clock import TOKYO
 from bot.domain.dates import Span
+from bot.domain.membership import Period
+from bot.files.csv_file import csv_file
 from bot.interactions import Speaker, guild_id, read_attachment, services
 from bot.services.members import ImportResult, Registered
 
 if TYPE_CHECKING:
     from bot.app import AssociationBot
+    from db.members import MemberRecord
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,23 @@ def registration_text(say: Speaker, user: discord.abc.User, done: Registered) ->
     if not done.member_today:
         text += "\n" + say("member.add.not_today")
     return text
+
+
+def registry_file(records: list[MemberRecord], status: Callable[[Period], str]) -> bytes:
+    return csv_file(
+        ["discord_user_id", "display_name", "membership_number", "since", "expires", "status"],
+        (
+            [
+                r.user_id,
+                r.display_name,
+                r.period.number,
+                r.period.valid_from,
+                r.period.expires,
+                status(r.period),
+            ]
+            for r in records
+        ),
+    )
 
 
 def import_text(say: Speaker, result: ImportResult) -> str:
@@ -154,7 +175,7 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
             description="\n".join(lines),
             colour=discord.Colour.green(),
         )
-        data = members.registry_csv(records)
+        data = registry_file(records, members.status)
         await say.send(embed=embed, file=discord.File(io.BytesIO(data), filename="members.csv"))
 
     @app_commands.command(name="import", description="Register members from a CSV file")

@@ -12,8 +12,10 @@ from discord.ext import commands
 
 from bot import autocomplete
 from bot.checks import staff_only
+from bot.domain.clock import TOKYO
 from bot.domain.dates import Span
 from bot.domain.ids import parse_id
+from bot.files.csv_file import csv_file
 from bot.i18n import t
 from bot.interactions import Speaker, guild_id, services
 from bot.outbox import Rendered
@@ -22,6 +24,7 @@ from bot.subsidy_text import standing_text
 
 if TYPE_CHECKING:
     from bot.app import AssociationBot
+    from db.ledger import Grant
 
 LEDGER_LINES = 20
 
@@ -35,6 +38,21 @@ def grant_line(say: Speaker, grant: Any, names: dict[str, str]) -> str:
         amount=f"{grant.amount_yen:,}",
         state=say(f"subsidy.state.{grant.state}"),
     )
+
+
+def ledger_file(grants: list[Grant], names: dict[str, str]) -> bytes:
+    return csv_file(
+        ["grant", "fiscal_year", "city", "discord_user_id", "report", "amount_yen", "state",
+         "granted_at", "paid_on", "paid_method", "void_reason"],
+        (
+            [
+                g.id, g.fiscal_year, names.get(g.city_slug, g.city_slug), g.user_id, g.report_id,
+                g.amount_yen, g.state, g.granted_at.astimezone(TOKYO).date(), g.paid_on,
+                g.paid_method, g.void_reason,
+            ]
+            for g in grants
+        ),
+    )  # fmt: skip
 
 
 @app_commands.guild_only()
@@ -106,7 +124,7 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         embed = discord.Embed(
             title=title, description="\n".join(lines), colour=discord.Colour.green()
         )
-        data = svc.subsidy.ledger_csv(grants, names)
+        data = ledger_file(grants, names)
         await say.send(
             embed=embed, file=discord.File(io.BytesIO(data), filename=f"ledger-{fiscal.year}.csv")
         )

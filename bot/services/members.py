@@ -7,8 +7,6 @@ is not. ``members.role_held`` remembers what was last asked of Discord, so nothi
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -20,7 +18,7 @@ from bot.domain.ids import require_id
 from bot.domain.member_csv import MAX_NUMBER, ImportRow, RowProblem, read_members
 from bot.domain.membership import Period, default_term, member_on, plan_registration
 from bot.domain.settings import GuildSettings
-from bot.domain.text import clean_text, spreadsheet_safe
+from bot.domain.text import clean_text
 from bot.services.outbox import OutboxService
 from bot.services.settings import SettingsService
 from bot.services.subsidy import SubsidyService
@@ -82,26 +80,6 @@ class MemberService:
         if period.valid_on(today):
             return "active"
         return "expired" if period.expires < today else "future"
-
-    def registry_csv(self, records: list[MemberRecord]) -> bytes:
-        """UTF-8 with a byte-order mark, so Excel opens Japanese names correctly."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            ["discord_user_id", "display_name", "membership_number", "since", "expires", "status"]
-        )
-        for r in records:
-            writer.writerow(
-                [
-                    r.user_id,
-                    spreadsheet_safe(r.display_name or ""),
-                    spreadsheet_safe(r.period.number or ""),
-                    r.period.valid_from.isoformat(),
-                    r.period.expires.isoformat(),
-                    self.status(r.period),
-                ]
-            )
-        return out.getvalue().encode("utf-8-sig")
 
     # ------------------------------------------------------------------ changing
     async def add(
