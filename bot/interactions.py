@@ -92,9 +92,9 @@ async def send(
 
     Nothing sent this way pings anyone unless the caller passes ``allowed_mentions``.
     """
-    kwargs = {k: v for k, v in kwargs.items() if v is not None}
+    kwargs = {k: v for k, v in {"content": content, **kwargs}.items() if v is not None}
     kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
     if interaction.response.is_done():
-        await interaction.followup.send(content, ephemeral=ephemeral, **kwargs)
+        await interaction.followup.send(ephemeral=ephemeral, **kwargs)
     else:
-        await interaction.response.send_message(content, ephemeral=ephemeral, **kwargs)
+        await interaction.response.send_message(ephemeral=ephemeral, **kwargs)

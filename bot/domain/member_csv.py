@@ -63,9 +63,9 @@ def read_members(data: bytes, today: date) -> tuple[list[ImportRow], list[RowPro
     reader = csv.reader(io.StringIO(decode(data), newline=""))
     header = next(reader, None)
     columns: dict[str, int] = {}
-    for index, cell in enumerate(header or []):
+    for index, heading in enumerate(header or []):
         for name, aliases in HEADERS.items():
-            if _header_key(cell) in aliases and name not in columns:
+            if _header_key(heading) in aliases and name not in columns:
                 columns[name] = index
     if "user_id" not in columns:
         raise DomainError("member.import.no_header")
