@@ -81,6 +81,21 @@ class Watch:
                 await self.changed.wait()
 
 
+@dataclass
+class Stats:
+    tried: Counter[str] = field(default_factory=Counter)  # by kind of interaction
+    outcomes: Counter[str] = field(default_factory=Counter)  # by kind of answer, and refusals
+    latencies: list[float] = field(default_factory=list)  # to the first answer, in seconds
+
+    def summary(self, seed: int, elapsed: float, problems: int) -> str:
+        slowest = max(self.latencies, default=0) * 1000
+        return (
+            f"fuzz seed {seed}: {sum(self.tried.values())} interactions in {elapsed:.1f} s "
+            f"({dict(self.tried)}); answers {dict(self.outcomes)}; slowest first answer "
+            f"{slowest:.0f} ms; {problems} problems"
+        )
+
+
 class Records(logging.Handler):
     """Log records of the whole run; the fuzzer reads the ones each interaction caused."""
 
@@ -137,16 +152,15 @@ async def test_no_interaction_reaches_the_generic_error(harness: Harness, associ
     root = logging.getLogger()
     root.addHandler(records)
     logging.getLogger("bot.errors").setLevel(logging.DEBUG)
-    tried: Counter[str] = Counter()
-    outcomes: Counter[str] = Counter()
+    stats = Stats()
     problems: list[str] = []
     started = time.monotonic()
     try:
         for n, case in zip(range(FUZZ_COUNT), generator.cases(), strict=False):
             if n % 50 == 0:
                 harvest_ids(harness, association)
-            tried[case.kind] += 1
-            for problem in await run(harness, case, records, association, outcomes):
+            stats.tried[case.kind] += 1
+            for problem in await run(harness, case, records, association, stats):
                 problems.append(f"{case.describe()}: {problem}")
             if len(problems) >= MAX_PROBLEMS or time.monotonic() - started > FUZZ_SECONDS:
                 break
@@ -154,10 +168,7 @@ async def test_no_interaction_reaches_the_generic_error(harness: Harness, associ
         root.removeHandler(records)
         logging.getLogger("bot.errors").setLevel(logging.NOTSET)
     elapsed = time.monotonic() - started
-    print(
-        f"\nfuzz seed {seed}: {sum(tried.values())} interactions in {elapsed:.1f} s "
-        f"({dict(tried)}); answers {dict(outcomes)}; {len(problems)} problems"
-    )
+    print("\n" + stats.summary(seed, elapsed, len(problems)))
     assert harness.query("PRAGMA integrity_check") == [("ok",)]
     assert not problems, f"fuzz seed {seed} (replay with FUZZ_SEED={seed}):\n" + "\n".join(problems)
     await harness.outbox_settled()
@@ -189,7 +200,7 @@ def assert_every_component_is_routed(harness: Harness, templates: list[re.Patter
 
 
 async def run(
-    harness: Harness, case: Case, records: Records, pools: Pools, outcomes: Counter[str]
+    harness: Harness, case: Case, records: Records, pools: Pools, stats: Stats
 ) -> list[str]:
     await harness.outbox_settled()
     before = row_counts(harness)
@@ -197,8 +208,9 @@ async def run(
     watch = Watch(case.token)
     harness.fake.listeners.append(watch)
     try:
+        sent = time.monotonic()
         await harness.fake.dispatch("INTERACTION_CREATE", case.payload)
-        problems = await answered(case, watch, pools, outcomes)
+        problems = await answered(case, watch, pools, stats, sent)
     finally:
         harness.fake.listeners.remove(watch)
     caused = records.records[seen:]
@@ -207,7 +219,7 @@ async def run(
             error = record.exc_info[1] if record.exc_info else None
             problems.append(f"logged {record.getMessage()[:120]!r} {error!r}")
     refused = any(r.name == "bot.errors" and r.getMessage().startswith("Refused") for r in caused)
-    outcomes["refused"] += refused
+    stats.outcomes["refused"] += refused
     if refused:
         after = row_counts(harness)
         changed = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
@@ -216,7 +228,7 @@ async def run(
     return problems
 
 
-async def answered(case: Case, watch: Watch, pools: Pools, outcomes: Counter[str]) -> list[str]:
+async def answered(case: Case, watch: Watch, pools: Pools, stats: Stats, sent: float) -> list[str]:
     def is_callback(c: Call) -> bool:
         return c.method == "POST" and c.path.endswith("/callback")
 
@@ -225,8 +237,9 @@ async def answered(case: Case, watch: Watch, pools: Pools, outcomes: Counter[str
     except TimeoutError:
         return [f"not answered within {DEADLINE:.0f} s"]
     assert callback is not None
+    stats.latencies.append(time.monotonic() - sent)
     kind = callback.body["type"]
-    outcomes[f"type {kind}"] += 1
+    stats.outcomes[f"type {kind}"] += 1
     if kind not in ANSWERS[case.kind]:
         return [f"answered with type {kind}, which Discord refuses for a {case.kind}"]
     problems: list[str] = []
