@@ -2,12 +2,35 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 import discord
 from discord import app_commands
 
+from bot.error_handler import answer_error
 from bot.interactions import Speaker, services
 
 CHOICE_NAME_LIMIT = 100
+
+Choices = list[app_commands.Choice[str]]
+Autocomplete = Callable[[discord.Interaction, str], Coroutine[Any, Any, Choices]]
+
+
+def answered(callback: Autocomplete) -> Autocomplete:
+    """discord.py logs an autocomplete that raises and leaves it unanswered; this one answers
+    with no choices, and the error is logged with a reference like any other."""
+
+    @functools.wraps(callback)
+    async def always_answered(interaction: discord.Interaction, current: str) -> Choices:
+        try:
+            return await callback(interaction, current)
+        except Exception as error:
+            await answer_error(interaction, error)
+            return []
+
+    return always_answered
 
 
 def _choice(name: str, value: str) -> app_commands.Choice[str]:
@@ -16,6 +39,7 @@ def _choice(name: str, value: str) -> app_commands.Choice[str]:
     return app_commands.Choice(name=name, value=value)
 
 
+@answered
 async def cities(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     if interaction.guild_id is None:
         return []
@@ -25,6 +49,7 @@ async def cities(interaction: discord.Interaction, current: str) -> list[app_com
     return [_choice(f"{c.name(say.language)} · {getattr(c, other)}", c.slug) for c in found]
 
 
+@answered
 async def my_trips(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
@@ -39,6 +64,7 @@ async def my_trips(
     ]
 
 
+@answered
 async def reportable_trips(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
@@ -53,6 +79,7 @@ async def reportable_trips(
     ]
 
 
+@answered
 async def withdrawable_reports(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
@@ -75,6 +102,7 @@ async def withdrawable_reports(
     ]
 
 
+@answered
 async def live_grants(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -12,9 +13,12 @@ from bot import autocomplete
 from bot.checks import staff_only
 from bot.domain.cities import COUNTRIES, City, CityDataError, Since
 from bot.domain.city_answers import Answer
-from bot.interactions import Speaker, services
+from bot.interactions import Speaker, guild_id, read_attachment, services
 from bot.services import presets
 from bot.subsidy_text import standing_text
+
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
 
 EMBED_DESCRIPTION_LIMIT = 4_000
 MAX_PROBLEMS_SHOWN = 15
@@ -127,13 +131,13 @@ def problem_lines(say: Speaker, error: CityDataError) -> list[str]:
 
 @app_commands.guild_only()
 class Cities(commands.GroupCog, group_name="city", group_description="Our partner cities"):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="list", description="The partner cities")
     async def list_cities(self, interaction: discord.Interaction) -> None:
         say = await Speaker.of(interaction)
-        found = await services(interaction).cities.list(interaction.guild_id)
+        found = await services(interaction).cities.list(guild_id(interaction))
         lines = [city_line(say, city) for city in found]
         text = "\n".join(lines)[:EMBED_DESCRIPTION_LIMIT] or say("city.list.empty")
         embed = discord.Embed(
@@ -150,11 +154,11 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
     async def info(self, interaction: discord.Interaction, city: str) -> None:
         say = await Speaker.of(interaction)
         svc = services(interaction)
-        found = await svc.cities.get(interaction.guild_id, city)
+        found = await svc.cities.get(guild_id(interaction), city)
         embed = city_embed(say, found)
         if found.subsidy_eligible:
-            year = await svc.subsidy.fiscal_year(interaction.guild_id)
-            standing = await svc.subsidy.standing(interaction.guild_id, found, year)
+            year = await svc.subsidy.fiscal_year(guild_id(interaction))
+            standing = await svc.subsidy.standing(guild_id(interaction), found, year)
             embed.set_field_at(
                 len(embed.fields) - 1,
                 name=say("city.info.subsidy"),
@@ -173,20 +177,20 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
         say = await Speaker.of(interaction)
         cities = services(interaction).cities
         today = services(interaction).clock.today()
-        answer = await cities.ask(interaction.guild_id, question, say.language, today)
+        answer = await cities.ask(guild_id(interaction), question, say.language, today)
         if answer is None:
-            close = await cities.suggestions(interaction.guild_id, question)
+            close = await cities.suggestions(guild_id(interaction), question)
             names = say("list.separator").join(c.name(say.language) for c in close)
             await say.send(say("ask.unknown", cities=names or say("list.none")))
             return
-        home = await cities.home(interaction.guild_id, say.language)
+        home = await cities.home(guild_id(interaction), say.language)
         await say.send(render_answer(say, answer, home))
 
     @app_commands.command(name="export", description="Download this server's city data as a file")
     @staff_only()
     async def export(self, interaction: discord.Interaction) -> None:
         say = await Speaker.of(interaction)
-        data = await services(interaction).cities.export(interaction.guild_id)
+        data = await services(interaction).cities.export(guild_id(interaction))
         await say.send(
             say("city.export.done"), file=discord.File(io.BytesIO(data), filename="cities.json")
         )
@@ -197,10 +201,10 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         say = await Speaker.of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        raw = await file.read()
+        raw = await read_attachment(file)
         try:
             imported = await services(interaction).cities.import_file(
-                interaction.guild_id, interaction.user.id, file.filename, raw
+                guild_id(interaction), interaction.user.id, file.filename, raw
             )
         except CityDataError as error:
             lines = problem_lines(say, error)
@@ -229,11 +233,11 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
     async def preset(self, interaction: discord.Interaction, name: str) -> None:
         say = await Speaker.of(interaction)
         found = await services(interaction).cities.use_preset(
-            interaction.guild_id, interaction.user.id, name
+            guild_id(interaction), interaction.user.id, name
         )
         association = presets.load(name).association(say.language)
         await say.send(say("city.preset.done", name=association, count=len(found)))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: AssociationBot) -> None:
     await bot.add_cog(Cities(bot))

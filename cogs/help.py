@@ -8,6 +8,8 @@ each as a mention their Discord shows in their language and can tap.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -19,6 +21,9 @@ from bot.i18n.catalogue import command_localisations
 from bot.i18n.translator import command_key
 from bot.interactions import Speaker, services
 from bot.services import presets
+
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
 
 EMBED_FIELD_LIMIT = 1024
 # the order staff meet their commands in: the registry, the review, the ledger, the city data
@@ -58,7 +63,7 @@ def _section_rank(command: app_commands.Command) -> int:
 
 
 class Help(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
 
     def commands_for(self, group: str) -> list[app_commands.Command]:
@@ -126,5 +131,5 @@ class Help(commands.Cog):
         await say.send(embed=embed)
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: AssociationBot) -> None:
     await bot.add_cog(Help(bot))

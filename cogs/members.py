@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import io
 import logging
+from collections.abc import Callable
 from datetime import time
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -13,8 +15,14 @@ from discord.ext import commands, tasks
 from bot.checks import staff_only
 from bot.domain.clock import TOKYO
 from bot.domain.dates import Span
-from bot.interactions import Speaker, services
+from bot.domain.membership import Period
+from bot.files.csv_file import csv_file
+from bot.interactions import Speaker, guild_id, read_attachment, services
 from bot.services.members import ImportResult, Registered
+
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
+    from db.members import MemberRecord
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +42,30 @@ def registration_text(say: Speaker, user: discord.abc.User, done: Registered) ->
     if not done.member_today:
         text += "\n" + say("member.add.not_today")
     return text
+
+
+REGISTRY_COLUMNS = ("user_id", "name", "number", "since", "expires", "status")
+
+
+def registry_file(
+    say: Speaker, records: list[MemberRecord], status: Callable[[Period], str]
+) -> bytes:
+    """Headers and statuses in the reader's language (and read back by /member import); dates
+    in ISO form."""
+    return csv_file(
+        [say(f"file.members.{column}") for column in REGISTRY_COLUMNS],
+        (
+            [
+                r.user_id,
+                r.display_name,
+                r.period.number,
+                r.period.valid_from,
+                r.period.expires,
+                say(f"member.status.{status(r.period)}"),
+            ]
+            for r in records
+        ),
+    )
 
 
 def import_text(say: Speaker, result: ImportResult) -> str:
@@ -56,7 +88,7 @@ def import_text(say: Speaker, result: ImportResult) -> str:
 
 @app_commands.guild_only()
 class Members(commands.GroupCog, group_name="member", group_description="The member registry"):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
 
     async def cog_load(self) -> None:
@@ -76,12 +108,12 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
         await self.keep_roles_in_step()
 
     async def keep_roles_in_step(self) -> None:
-        members = self.bot.services.members  # type: ignore[attr-defined]
-        for guild_id in await members.guilds():
+        members = self.bot.services.members
+        for server in await members.guilds():
             try:
-                await members.keep_roles_in_step(guild_id)
+                await members.keep_roles_in_step(server)
             except Exception:
-                log.exception("Could not bring member roles in step in guild %s", guild_id)
+                log.exception("Could not bring member roles in step in guild %s", server)
 
     @app_commands.command(name="add", description="Register or renew a member")
     @app_commands.describe(
@@ -104,7 +136,7 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
             await say.send(say("member.bot", user=user.mention))
             return
         done = await services(interaction).members.add(
-            interaction.guild_id,
+            guild_id(interaction),
             interaction.user.id,
             user.id,
             user.display_name,
@@ -120,7 +152,7 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
     async def remove(self, interaction: discord.Interaction, user: discord.User) -> None:
         say = await Speaker.of(interaction)
         await services(interaction).members.remove(
-            interaction.guild_id, interaction.user.id, user.id
+            guild_id(interaction), interaction.user.id, user.id
         )
         await say.send(say("member.remove.done", user=user.mention))
 
@@ -129,7 +161,7 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
     async def list_members(self, interaction: discord.Interaction) -> None:
         say = await Speaker.of(interaction)
         members = services(interaction).members
-        records = await members.registry(interaction.guild_id)
+        records = await members.registry(guild_id(interaction))
         if not records:
             await say.send(say("member.list.empty"))
             return
@@ -150,7 +182,7 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
             description="\n".join(lines),
             colour=discord.Colour.green(),
         )
-        data = members.registry_csv(records, say.language)
+        data = registry_file(say, records, members.status)
         await say.send(embed=embed, file=discord.File(io.BytesIO(data), filename="members.csv"))
 
     @app_commands.command(name="import", description="Register members from a CSV file")
@@ -160,10 +192,10 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
         say = await Speaker.of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         result = await services(interaction).members.import_csv(
-            interaction.guild_id, interaction.user.id, await file.read()
+            guild_id(interaction), interaction.user.id, await read_attachment(file)
         )
         await say.send(import_text(say, result))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: AssociationBot) -> None:
     await bot.add_cog(Members(bot))

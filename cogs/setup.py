@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str
@@ -16,8 +19,11 @@ from bot.domain.settings import (
     GuildSettings,
     RuleChange,
 )
-from bot.interactions import Speaker, services
+from bot.interactions import Speaker, guild_id, services
 from bot.services import presets
+
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
 
 POSTING_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 
@@ -95,6 +101,15 @@ def check_can_post(channel: discord.abc.GuildChannel) -> None:
         )
 
 
+def check_in_this_server(
+    chosen: discord.abc.Snowflake | None, lookup: Callable[[int], object] | None, key: str
+) -> None:
+    """A role or channel option carries what the client sent, and a forged payload can name one
+    of another server, or none: only this server's own (``lookup`` finds them) are taken."""
+    if chosen is not None and (lookup is None or lookup(chosen.id) is None):
+        raise DomainError(key)
+
+
 def check_member_role(role: discord.Role) -> None:
     me = role.guild.me
     if role.is_default() or role.managed:
@@ -108,14 +123,14 @@ def check_member_role(role: discord.Role) -> None:
 class Setup(
     commands.GroupCog, group_name="setup", group_description="Configure the bot for this server"
 ):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="show", description="Show this server's settings")
     @admin_only()
     async def show(self, interaction: discord.Interaction) -> None:
         say = await Speaker.of(interaction)
-        settings = await services(interaction).settings.get(interaction.guild_id)
+        settings = await services(interaction).settings.get(guild_id(interaction))
         await say.send(embed=settings_embed(say, settings))
 
     @app_commands.command(name="channels", description="Where reports are reviewed and announced")
@@ -134,10 +149,12 @@ class Setup(
         if moderation is None and announcements is None:
             raise DomainError("setup.nothing_to_change")
         for channel in (moderation, announcements):
+            guild = interaction.guild
+            check_in_this_server(channel, guild and guild.get_channel, "error.unknown.channel")
             if channel is not None:
                 check_can_post(channel)
         settings = await services(interaction).settings.set_channels(
-            interaction.guild_id,
+            guild_id(interaction),
             interaction.user.id,
             moderation_channel_id=moderation.id if moderation else None,
             announcement_channel_id=announcements.id if announcements else None,
@@ -161,12 +178,15 @@ class Setup(
         say = await Speaker.of(interaction)
         if staff is None and member is None:
             raise DomainError("setup.nothing_to_change")
+        for role in (staff, member):
+            guild = interaction.guild
+            check_in_this_server(role, guild and guild.get_role, "error.unknown.role")
         if staff is not None and staff.is_default():
             raise DomainError("setup.roles.staff_everyone")
         if member is not None:
             check_member_role(member)
         settings = await services(interaction).settings.set_roles(
-            interaction.guild_id,
+            guild_id(interaction),
             interaction.user.id,
             staff_role_id=staff.id if staff else None,
             member_role_id=member.id if member else None,
@@ -209,10 +229,10 @@ class Setup(
         if change.is_empty():
             raise DomainError("setup.nothing_to_change")
         settings = await services(interaction).settings.update_rules(
-            interaction.guild_id, interaction.user.id, change
+            guild_id(interaction), interaction.user.id, change
         )
         await say.send(say("setup.saved"), embed=settings_embed(say, settings))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: AssociationBot) -> None:
     await bot.add_cog(Setup(bot))

@@ -4,7 +4,7 @@ the ledger staff keep (paid, void)."""
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -12,14 +12,21 @@ from discord.ext import commands
 
 from bot import autocomplete
 from bot.checks import staff_only
+from bot.domain.clock import TOKYO
 from bot.domain.dates import Span
 from bot.domain.errors import Phrase
+from bot.domain.ids import parse_id
 from bot.domain.outbox import MessageRef
+from bot.files.csv_file import csv_file
 from bot.i18n import t
-from bot.interactions import Speaker, services
+from bot.interactions import Speaker, guild_id, services
 from bot.outbox import Rendered
 from bot.services.transitions import SUBSIDY_DM
 from bot.subsidy_text import standing_text
+
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
+    from db.ledger import Grant
 
 LEDGER_LINES = 20
 
@@ -35,9 +42,31 @@ def grant_line(say: Speaker, grant: Any, names: dict[str, str]) -> str:
     )
 
 
+LEDGER_COLUMNS = (
+    "grant", "fiscal_year", "city", "user_id", "report", "amount", "state", "granted_on",
+    "paid_on", "paid_method", "void_reason",
+)  # fmt: skip
+
+
+def ledger_file(say: Speaker, grants: list[Grant], names: dict[str, str]) -> bytes:
+    """Headers and states in the reader's language; dates in ISO form (a spreadsheet reads
+    them as dates)."""
+    return csv_file(
+        [say(f"file.ledger.{column}") for column in LEDGER_COLUMNS],
+        (
+            [
+                g.id, g.fiscal_year, names.get(g.city_slug, g.city_slug), g.user_id, g.report_id,
+                g.amount_yen, say(f"subsidy.state.{g.state}"),
+                g.granted_at.astimezone(TOKYO).date(), g.paid_on, g.paid_method, g.void_reason,
+            ]
+            for g in grants
+        ),
+    )  # fmt: skip
+
+
 @app_commands.guild_only()
 class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The travel subsidy"):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="check", description="Is a city's subsidy still open this year?")
@@ -51,9 +80,9 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
     ) -> None:
         say = await Speaker.of(interaction)
         svc = services(interaction)
-        found = await svc.cities.get(interaction.guild_id, city)
-        fiscal = await svc.subsidy.fiscal_year(interaction.guild_id, year)
-        standing = await svc.subsidy.standing(interaction.guild_id, found, fiscal)
+        found = await svc.cities.get(guild_id(interaction), city)
+        fiscal = await svc.subsidy.fiscal_year(guild_id(interaction), year)
+        standing = await svc.subsidy.standing(guild_id(interaction), found, fiscal)
         await say.send(standing_text(say, standing))
 
     @app_commands.command(
@@ -62,12 +91,12 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
     async def mine(self, interaction: discord.Interaction) -> None:
         say = await Speaker.of(interaction)
         svc = services(interaction)
-        await svc.members.require_member(interaction.guild_id, interaction.user.id)
+        await svc.members.require_member(guild_id(interaction), interaction.user.id)
         trips = {
-            v.trip.id: v for v in await svc.trips.mine(interaction.guild_id, interaction.user.id)
+            v.trip.id: v for v in await svc.trips.mine(guild_id(interaction), interaction.user.id)
         }
         lines = []
-        for trip_id, why in await svc.subsidy.mine(interaction.guild_id, interaction.user.id):
+        for trip_id, why in await svc.subsidy.mine(guild_id(interaction), interaction.user.id):
             view = trips.get(trip_id)
             if view is not None:
                 label = say("trip.label", city=view.city, span=view.trip.span)
@@ -84,11 +113,11 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
     ) -> None:
         say = await Speaker.of(interaction)
         svc = services(interaction)
-        fiscal = await svc.subsidy.fiscal_year(interaction.guild_id, year)
-        grants = await svc.subsidy.ledger(interaction.guild_id, fiscal.year)
+        fiscal = await svc.subsidy.fiscal_year(guild_id(interaction), year)
+        grants = await svc.subsidy.ledger(guild_id(interaction), fiscal.year)
         names = {
             slug: c.name(say.language)
-            for slug, c in (await svc.cities.by_slug(interaction.guild_id)).items()
+            for slug, c in (await svc.cities.by_slug(guild_id(interaction))).items()
         }
         title = say(
             "subsidy.ledger.title",
@@ -102,7 +131,7 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         embed = discord.Embed(
             title=title, description="\n".join(lines), colour=discord.Colour.green()
         )
-        data = svc.subsidy.ledger_csv(grants, names, say.language)
+        data = ledger_file(say, grants, names)
         await say.send(
             embed=embed, file=discord.File(io.BytesIO(data), filename=f"ledger-{fiscal.year}.csv")
         )
@@ -121,7 +150,7 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
     ) -> None:
         say = await Speaker.of(interaction)
         done = await services(interaction).subsidy.pay(
-            interaction.guild_id, interaction.user.id, grant, method
+            guild_id(interaction), interaction.user.id, grant, method
         )
         await say.send(
             say("subsidy.paid.done", id=done.id, day=done.paid_on, method=done.paid_method)
@@ -143,9 +172,9 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
     ) -> None:
         say = await Speaker.of(interaction)
         successor = await services(interaction).subsidy.void(
-            interaction.guild_id, interaction.user.id, grant, reason
+            guild_id(interaction), interaction.user.id, grant, reason
         )
-        text = say("subsidy.void.done", id=grant.strip().lstrip("#"))
+        text = say("subsidy.void.done", id=parse_id(grant))
         if successor is not None:
             text += "\n" + say(
                 "subsidy.void.next", user=f"<@{successor.user_id}>", id=successor.report_id
@@ -155,7 +184,7 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         await say.send(text)
 
 
-async def subsidy_dm(bot: Any, message: MessageRef) -> Rendered:
+async def subsidy_dm(bot: AssociationBot, message: MessageRef) -> Rendered:
     guild_id = message.guild_id
     grant = await bot.services.subsidy.grant(guild_id, message["grant_id"])
     language = (
@@ -175,6 +204,6 @@ async def subsidy_dm(bot: Any, message: MessageRef) -> Rendered:
     )
 
 
-async def setup(bot: commands.Bot) -> None:
-    bot.outbox.register(SUBSIDY_DM, subsidy_dm)  # type: ignore[attr-defined]
+async def setup(bot: AssociationBot) -> None:
+    bot.outbox.register(SUBSIDY_DM, subsidy_dm)
     await bot.add_cog(Subsidy(bot))

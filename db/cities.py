@@ -7,10 +7,10 @@ import json
 from bot.domain.cities import City, parse_cities
 from bot.domain.clock import to_db, utcnow
 from bot.domain.text import search_terms
-from db.database import Connection
+from db.database import Connection, Row
 
 
-def _cities_from_rows(rows) -> list[City]:  # type: ignore[no-untyped-def]
+def _cities_from_rows(rows: list[Row]) -> list[City]:
     data = {"cities": [json.loads(r["data"]) for r in rows]}
     return parse_cities(data) if rows else []
 

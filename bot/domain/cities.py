@@ -48,7 +48,8 @@ class Since:
         match = SINCE.match(text.strip())
         if match is None:
             return None
-        year, month, day = (int(g) if g else None for g in match.groups())
+        year = int(match[1])
+        month, day = (int(g) if g else None for g in match.groups()[1:])
         if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
             return None
         return cls(year, month, day)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.domain.cities import COUNTRIES, City
 from bot.domain.text import fold, name_key, trigrams
 
 AUTOCOMPLETE_LIMIT = 25
 MIN_SIMILARITY = 0.3
+Spotted = TypeVar("Spotted")  # what a name stands for: a City, or a country code
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,9 @@ class NameIndex:
         return self._spot(text, self._countries)
 
     @staticmethod
-    def _spot(text, candidates):  # type: ignore[no-untyped-def]
+    def _spot(text: str, candidates: list[tuple[Spotted, list[_Name]]]) -> list[Spotted]:
         folded, keyed = fold(text), name_key(text)
-        spans = []
+        spans: list[tuple[int, str, int, Spotted]] = []
         for item, names in candidates:
             for name in names:
                 if name.pattern is not None:
@@ -97,7 +99,7 @@ class NameIndex:
                     spans.append((len(name.key), "k", start, item))
         spans.sort(key=lambda s: -s[0])
         taken: list[tuple[str, int, int]] = []
-        found = []
+        found: list[Spotted] = []
         for length, space, start, item in spans:
             end = start + length
             if any(s == space and start < e and b < end for s, b, e in taken):

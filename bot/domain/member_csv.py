@@ -16,11 +16,12 @@ from typing import Any
 
 from bot.domain.dates import DateError, parse_date
 from bot.domain.errors import DomainError
+from bot.domain.ids import parse_id
 from bot.domain.text import clean_text
 
 MAX_ROWS = 5_000
 MAX_NUMBER = 40
-SNOWFLAKE = re.compile(r"\d{15,21}")
+SNOWFLAKE = re.compile(r"[0-9]{15,21}")  # what Discord's ids look like; parse_id checks range
 
 HEADERS = {
     "user_id": {"discorduserid", "userid", "discordid", "discorduser", "user", "id", "ユーザーid",
@@ -62,9 +63,9 @@ def read_members(data: bytes, today: date) -> tuple[list[ImportRow], list[RowPro
     reader = csv.reader(io.StringIO(decode(data), newline=""))
     header = next(reader, None)
     columns: dict[str, int] = {}
-    for index, cell in enumerate(header or []):
+    for index, heading in enumerate(header or []):
         for name, aliases in HEADERS.items():
-            if _header_key(cell) in aliases and name not in columns:
+            if _header_key(heading) in aliases and name not in columns:
                 columns[name] = index
     if "user_id" not in columns:
         raise DomainError("member.import.no_header")
@@ -83,10 +84,10 @@ def read_members(data: bytes, today: date) -> tuple[list[ImportRow], list[RowPro
             return cells[index].strip() if index is not None and index < len(cells) else ""
 
         raw_id = cell("user_id")
-        if not SNOWFLAKE.fullmatch(raw_id):
+        user_id = parse_id(raw_id) if SNOWFLAKE.fullmatch(raw_id) else None
+        if user_id is None:
             problems.append(RowProblem(line, "member.import.bad_id", {"value": raw_id[:30]}))
             continue
-        user_id = int(raw_id)
         if user_id in seen:
             problems.append(RowProblem(line, "member.import.duplicate", {"first": seen[user_id]}))
             continue

@@ -96,14 +96,14 @@ class Report:
     language: str
     first_submitted_at: datetime
     submitted_at: datetime
+    city_id: int  # the trip's city and first day, copied for the subsidy line's index
+    trip_start: date
     revision: int = 1
     decided_by: int | None = None
     decided_at: datetime | None = None
     reason: str | None = None
     dm_failed: bool = False
     review_row: int | None = None  # the outbox row that posted the current review post
-    city_id: int = 0  # the trip's city and first day, copied for the subsidy line's index
-    trip_start: date | None = None
 
     @property
     def open(self) -> bool:

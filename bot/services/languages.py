@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import OrderedDict
 
 from bot.domain.clock import Clock
+from bot.domain.ids import parse_id
 from bot.i18n.catalogue import language_of_locale
 from db import user_locales
 from db.database import Database
@@ -28,7 +29,7 @@ class LanguageService:
     async def seen(self, user_id: int, locale: str) -> None:
         """Note the locale an interaction came with; written only when it changed."""
         locale = locale[:MAX_LOCALE]
-        if not locale:
+        if not locale or parse_id(user_id) is None:  # a forged id names no one to write to
             return
         if self._known.get(user_id) != locale:
             async with self._db.transaction() as conn:
@@ -38,7 +39,7 @@ class LanguageService:
     async def of(self, user_id: int) -> str | None:
         """The language of the user's last seen locale, when it is one the bot speaks."""
         locale = self._known.get(user_id)
-        if locale is None:
+        if locale is None and parse_id(user_id) is not None:
             async with self._db.read() as conn:
                 locale = await user_locales.get(conn, user_id)
         return language_of_locale(locale)

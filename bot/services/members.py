@@ -7,8 +7,6 @@ is not. ``members.role_held`` remembers what was last asked of Discord, so nothi
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -16,11 +14,11 @@ from bot.domain.clock import Clock
 from bot.domain.dates import parse_date
 from bot.domain.errors import DomainError
 from bot.domain.fiscal import FiscalYear
+from bot.domain.ids import require_id
 from bot.domain.member_csv import MAX_NUMBER, ImportRow, RowProblem, read_members
 from bot.domain.membership import Period, default_term, plan_registration
 from bot.domain.settings import GuildSettings
-from bot.domain.text import clean_text, spreadsheet_safe
-from bot.i18n import t
+from bot.domain.text import clean_text
 from bot.services import membership
 from bot.services.settings import SettingsService
 from bot.services.transitions import Transitions
@@ -29,10 +27,9 @@ from db.database import Connection, Database
 from db.members import MemberRecord
 
 MAX_IMPORT_BYTES = 1_000_000
+
+
 # /member import reads these headers back, in either language (bot.domain.member_csv.HEADERS)
-REGISTRY_COLUMNS = ("user_id", "name", "number", "since", "expires", "status")
-
-
 @dataclass(frozen=True)
 class Registered:
     kind: str  # registered | renewed | unchanged
@@ -81,25 +78,6 @@ class MemberService:
             return "active"
         return "expired" if period.expires < today else "future"
 
-    def registry_csv(self, records: list[MemberRecord], language: str) -> bytes:
-        """UTF-8 with a byte-order mark, so Excel opens Japanese names correctly; headers and
-        statuses in ``language`` (and read back by /member import), dates in ISO form."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(t(language, f"file.members.{column}") for column in REGISTRY_COLUMNS)
-        for r in records:
-            writer.writerow(
-                [
-                    r.user_id,
-                    spreadsheet_safe(r.display_name or ""),
-                    spreadsheet_safe(r.period.number or ""),
-                    r.period.valid_from.isoformat(),
-                    r.period.expires.isoformat(),
-                    t(language, f"member.status.{self.status(r.period)}"),
-                ]
-            )
-        return out.getvalue().encode("utf-8-sig")
-
     # ------------------------------------------------------------------ changing
     async def add(
         self,
@@ -111,6 +89,7 @@ class MemberService:
         since: str | None = None,
         expires: str | None = None,
     ) -> Registered:
+        user_id = require_id(user_id, "error.unknown.user")
         today = self._clock.today()
         settings = await self._settings.get(guild_id)
         default_from, default_to = default_term(today, settings.fiscal_year_start_month)
@@ -156,6 +135,7 @@ class MemberService:
         return Registered(plan.kind, plan.valid_from, plan.expires, number, member_today)
 
     async def remove(self, guild_id: int, actor_id: int, user_id: int) -> Period:
+        user_id = require_id(user_id, "error.unknown.user")
         today = self._clock.today()
         async with self._db.transaction() as conn:
             periods = await members.periods(conn, guild_id, user_id)

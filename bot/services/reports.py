@@ -15,7 +15,7 @@ from typing import Any
 from bot.domain import reports as rules
 from bot.domain.clock import Clock
 from bot.domain.errors import DomainError, Term
-from bot.domain.ids import parse_id
+from bot.domain.ids import require_id
 from bot.domain.reports import AlreadyDecided, Report
 from bot.domain.settings import GuildSettings
 from bot.domain.text import clean_text
@@ -74,7 +74,7 @@ class ReportService:
         outbox.on_failure(DECISION_DM, self._dm_failed)
 
     # ------------------------------------------------------------------ the member's side
-    async def form(self, guild_id: int, user_id: int, trip_ref: str) -> Form:
+    async def form(self, guild_id: int, user_id: int, trip_ref: str | int) -> Form:
         settings = await self._settings.get(guild_id)
         async with self._db.read() as conn:
             trip = await self._reportable_trip(conn, settings, user_id, trip_ref)
@@ -98,7 +98,7 @@ class ReportService:
         self,
         guild_id: int,
         user_id: int,
-        trip_ref: str,
+        trip_ref: str | int,
         title: str | None,
         body: str,
         language: str,
@@ -184,7 +184,7 @@ class ReportService:
     # ------------------------------------------------------------------ the staff's side
     async def decidable(self, guild_id: int, report_id: int) -> ReportView:
         """The report behind a review button, if it still awaits a decision."""
-        view = await self.view(guild_id, report_id)
+        view = await self.view(guild_id, require_id(report_id, "report.unknown"))
         if not view.report.open:
             raise AlreadyDecided(view.report)
         return view
@@ -192,6 +192,7 @@ class ReportService:
     async def decide(
         self, guild_id: int, staff_id: int, report_id: int, action: str, reason: str | None
     ) -> ReportView:
+        report_id = require_id(report_id, "report.unknown")
         reason = clean_text(reason, rules.MAX_REASON, multiline=True) if reason else None
         if action in rules.NEEDS_REASON and not reason:
             raise DomainError("report.reason_needed")
@@ -226,7 +227,7 @@ class ReportService:
 
     # ------------------------------------------------------------------ inside
     async def _reportable_trip(
-        self, conn: Connection, settings: GuildSettings, user_id: int, trip_ref: str
+        self, conn: Connection, settings: GuildSettings, user_id: int, trip_ref: str | int
     ) -> TripView:
         today = self._clock.today()
         await membership.require_member(conn, settings.guild_id, user_id, today)
@@ -247,8 +248,7 @@ class ReportService:
     async def _own(
         self, conn: Connection, guild_id: int, user_id: int, reference: str
     ) -> ReportView:
-        report_id = parse_id(reference)
-        report = await reports.get(conn, guild_id, report_id) if report_id else None
+        report = await reports.get(conn, guild_id, require_id(reference, "report.unknown"))
         if report is None or report.user_id != user_id:
             raise DomainError("report.unknown")
         return (await self._views(conn, guild_id, [report]))[0]

@@ -6,19 +6,16 @@ bot.services.transitions, in the same transaction as every change that can move 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from bot.domain import subsidy as rules
 from bot.domain.cities import City
-from bot.domain.clock import TOKYO, Clock
+from bot.domain.clock import Clock
 from bot.domain.errors import DomainError, Term
 from bot.domain.fiscal import FiscalYear
-from bot.domain.ids import parse_id
+from bot.domain.ids import require_id
 from bot.domain.subsidy import Candidate, Explanation, Outcome
-from bot.domain.text import clean_text, spreadsheet_safe
-from bot.i18n import t
+from bot.domain.text import clean_text
 from bot.services import subsidy_line
 from bot.services.cities import CityService
 from bot.services.settings import SettingsService
@@ -30,10 +27,6 @@ from db.ledger import Grant
 MAX_METHOD = 100
 MAX_REASON = 500
 MAX_CHOICES = 25
-LEDGER_COLUMNS = (
-    "grant", "fiscal_year", "city", "user_id", "report", "amount", "state", "granted_on",
-    "paid_on", "paid_method", "void_reason",
-)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -121,27 +114,9 @@ class SubsidyService:
         async with self._db.read() as conn:
             return await ledger.live_grants(conn, guild_id, MAX_CHOICES)
 
-    def ledger_csv(self, grants: list[Grant], names: dict[str, str], language: str) -> bytes:
-        """UTF-8 with a byte-order mark, so Excel opens Japanese correctly; headers and states
-        in ``language``, dates in ISO form (a spreadsheet reads them as dates)."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(t(language, f"file.ledger.{column}") for column in LEDGER_COLUMNS)
-        for g in grants:
-            writer.writerow(
-                [
-                    g.id, g.fiscal_year, names.get(g.city_slug, g.city_slug), g.user_id,
-                    g.report_id, g.amount_yen, t(language, f"subsidy.state.{g.state}"),
-                    g.granted_at.astimezone(TOKYO).date(),
-                    g.paid_on or "", spreadsheet_safe(g.paid_method or ""),
-                    spreadsheet_safe(g.void_reason or ""),
-                ]
-            )  # fmt: skip
-        return out.getvalue().encode("utf-8-sig")
-
     # ------------------------------------------------------------------ staff
     async def pay(self, guild_id: int, actor_id: int, grant_ref: str, method: str) -> Grant:
-        grant_id = _grant_id(grant_ref)
+        grant_id = require_id(grant_ref, "subsidy.grant.unknown")
         method = clean_text(method, MAX_METHOD) or ""
         if not method:
             raise DomainError("subsidy.paid.method_needed")
@@ -162,7 +137,7 @@ class SubsidyService:
 
     async def void(self, guild_id: int, actor_id: int, grant_ref: str, reason: str) -> Grant | None:
         """Void a grant; the next report in line receives it. Returns the new grant, if any."""
-        grant_id = _grant_id(grant_ref)
+        grant_id = require_id(grant_ref, "subsidy.grant.unknown")
         reason = clean_text(reason, MAX_REASON, multiline=True) or ""
         if not reason:
             raise DomainError("subsidy.void.reason_needed")
@@ -187,13 +162,6 @@ def _why(trip_id: int, candidates: list[Candidate]) -> Explanation:
         1 for c in candidates if c.eligible and c.state in rules.IN_LINE and c.order < mine.order
     )
     return rules.explain(mine, outcome, ahead)
-
-
-def _grant_id(reference: str) -> int:
-    grant_id = parse_id(reference)
-    if grant_id is None:
-        raise DomainError("subsidy.grant.unknown")
-    return grant_id
 
 
 def _grant_state(grant: Grant) -> Term:

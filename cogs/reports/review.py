@@ -14,7 +14,7 @@ from bot.domain import reports as rules
 from bot.domain.reports import Report
 from bot.error_handler import answer_error
 from bot.i18n import t
-from bot.interactions import Speaker, services
+from bot.interactions import Speaker, guild_id, services
 from cogs.reports.forms import open_modal, open_report_form, reason_modal
 
 ACTION_STYLES = {
@@ -54,11 +54,11 @@ class ReviewButton(
             say = await Speaker.of(interaction)
             reports = services(interaction).reports
             if self.action in rules.NEEDS_REASON:
-                await reports.decidable(interaction.guild_id, self.report_id)
+                await reports.decidable(guild_id(interaction), self.report_id)
                 await open_modal(interaction, reason_modal(say, self.report_id, self.action))
                 return
             await reports.decide(
-                interaction.guild_id, interaction.user.id, self.report_id, self.action, None
+                guild_id(interaction), interaction.user.id, self.report_id, self.action, None
             )
             await say.send(say("report.decided.approved", id=self.report_id))
         except Exception as error:
@@ -88,7 +88,7 @@ class WriteButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            await open_report_form(interaction, str(self.trip_id))
+            await open_report_form(interaction, self.trip_id)
         except Exception as error:
             await answer_error(interaction, error)
 

@@ -71,7 +71,21 @@ def test_a_length_is_told_in_the_unit_most_of_the_text_is_counted_in(text: str, 
 
 def report(state: str) -> Report:
     return Report(
-        1, 1, 2, 3, state, None, "text", 400, "en", NOW, NOW, decided_by=9, decided_at=NOW
+        1,
+        1,
+        2,
+        3,
+        state,
+        None,
+        "text",
+        400,
+        "en",
+        NOW,
+        NOW,
+        5,
+        NOW.date(),
+        decided_by=9,
+        decided_at=NOW,
     )
 
 
