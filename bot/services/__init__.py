@@ -12,6 +12,7 @@ from bot.services.bot_state import BotStateService
 from bot.services.cities import CityService
 from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
+from bot.services.questions import QuestionService
 from bot.services.reports import ReportService
 from bot.services.settings import SettingsService
 from bot.services.subsidy import SubsidyService
@@ -27,6 +28,7 @@ class Services:
     settings: SettingsService
     state: BotStateService
     cities: CityService
+    questions: QuestionService
     outbox: OutboxService
     members: MemberService
     trips: TripService
@@ -48,6 +50,7 @@ class Services:
             settings=settings,
             state=BotStateService(db),
             cities=cities,
+            questions=QuestionService(cities, settings, subsidy),
             outbox=outbox,
             members=members,
             trips=trips,

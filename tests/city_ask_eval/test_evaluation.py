@@ -1,0 +1,34 @@
+"""/city ask against the evaluation set (see evaluation.py): the targets of issue 18 on both
+parts, the held-out part being the one that counts (it was frozen before any tuning)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import pytest
+
+from tests.city_ask_eval.evaluation import evaluate, load, summary
+
+RIGHT = 0.95
+
+
+def test_the_set_is_as_large_and_as_hard_as_promised():
+    tuning, held_out = load("tuning"), load("heldout")
+    every = tuning + held_out
+    assert len(every) >= 300
+    assert len(held_out) * 3 >= len(every) - 2
+    assert sum(not c.answerable for c in every) * 6 >= len(every)
+    assert {c.dataset for c in every} == {"kifa", "inagi", "kanazawa"}
+    assert {c.language for c in every} == {"en", "ja"}
+
+
+@pytest.mark.parametrize("part", ["tuning", "heldout"])
+async def test_part_meets_the_targets(part: str):
+    judged = await evaluate(load(part))
+    outcomes = Counter(j.outcome for j in judged)
+    print(f"\n/city ask, {part}: {summary(judged)}")
+    for j in judged:
+        if j.outcome != "right":
+            print(f"  [{j.outcome}] {j.case.question!r} -> {j.reply[:160]!r}")
+    assert outcomes["invented"] == 0
+    assert outcomes["right"] >= RIGHT * len(judged)
