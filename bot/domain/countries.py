@@ -18,6 +18,14 @@ _RESERVED = frozenset(
 )
 
 
+# English names that take the article in a sentence ("in the Netherlands"): plural names.
+_PLURAL = ("Islands", "lands", "pines", "Bahamas", "Maldives", "Comoros", "Seychelles")
+
+
+def _with_article(name: str) -> str:
+    return f"the {name}" if name.startswith("United ") or name.endswith(_PLURAL) else name
+
+
 def _user_assigned(code: str) -> bool:
     return code in ("AA", "ZZ") or (code[0] == "Q" and code[1] >= "M") or code[0] == "X"
 
@@ -26,7 +34,7 @@ def _user_assigned(code: str) -> bool:
 def _names() -> dict[str, tuple[str, str]]:
     english, japanese = Locale("en").territories, Locale("ja").territories
     return {
-        code: (english[code], japanese.get(code, english[code]))
+        code: (_with_article(english[code]), japanese.get(code, english[code]))
         for code in english
         if len(code) == 2
         and code.isalpha()
@@ -41,7 +49,7 @@ def is_country(code: str) -> bool:
 
 
 def name(code: str, language: str) -> str:
-    """The country's name in ``language`` ("United States" / "アメリカ合衆国"); the code itself
+    """The country's name in ``language`` ("the United States" / "アメリカ合衆国"); the code itself
     for one that is not a country (data written before a code was withdrawn)."""
     names = _names().get(code)
     if names is None:

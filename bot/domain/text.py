@@ -8,6 +8,7 @@ import unicodedata
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff々〆ヵヶー"
 _NOT_NAME = re.compile(rf"[^{_CJK}a-z0-9]+")
 
+
 def fold(text: str) -> str:
     """NFKC, case-folded, katakana turned into hiragana (so ポンティアック ~ ぽんてぃあっく)."""
     text = unicodedata.normalize("NFKC", text).casefold()

@@ -160,8 +160,11 @@ def _computed(index: CityIndex, reading: Reading) -> Answer | None:
     concepts = reading.concepts
     scope = _scope(index, reading)
     wanted = concepts & {"oldest", "newest", "count"}
-    if not wanted and (scope is None or not concepts & {"list", "agreement"}):
+    # With no city named, "where" asks which ones: 姉妹都市はどこですか.
+    if not wanted and (scope is None or not concepts & {"list", "agreement", "where"}):
         return None
+    if set(reading.terms) - {str(scope.year) if scope else ""}:
+        return None  # it names something the fields do not hold: not a question about them
     chosen = [c for c in index.cities if _in_scope(c, scope or Scope())]
     current = [c for c in chosen if not c.planned]
     if "years" in concepts:
@@ -245,6 +248,8 @@ def _from_passage(passage: Passage, language: str) -> Answer:
     if kind in ("since", "relationship"):
         if city.planned:
             return Answer("ask.planned", f"ask.source.{kind}", city)
+        if kind == "since" and city.since.day is not None:
+            return Answer("ask.since_day", "ask.source.since", city)
         return Answer(f"ask.{kind}", f"ask.source.{kind}", city)
     if kind == "region":
         return Answer("ask.location", "ask.source.region", city)

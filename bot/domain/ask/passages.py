@@ -109,7 +109,7 @@ def text_concepts(text: str) -> set[str]:
 def vocabulary_concepts() -> frozenset[str]:
     vocab = vocabulary()
     return frozenset(c for cs in vocab.english.values() for c in cs) | frozenset(
-        c for _, c in vocab.japanese
+        c for _, cs in vocab.japanese for c in cs
     )
 
 

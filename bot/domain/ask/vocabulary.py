@@ -31,7 +31,7 @@ _WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 @dataclass(frozen=True)
 class Vocabulary:
     english: dict[tuple[str, ...], frozenset[str]]  # phrase as stems -> its concepts
-    japanese: tuple[tuple[str, str], ...]  # (folded phrase, concept)
+    japanese: tuple[tuple[str, frozenset[str]], ...]  # (folded phrase, concepts), longest first
     stop_en: frozenset[str]  # stems
     stop_ja: frozenset[str]  # folded lemmas
     kinds_en: frozenset[str]  # latin keys of place-kind words
@@ -45,20 +45,25 @@ class Vocabulary:
 
     def concepts(self, stems: list[str], text: str) -> tuple[set[str], set[int]]:
         """The concepts ``text`` speaks of (``stems``: its English words, stemmed, in order),
-        and the positions in ``stems`` of the words that said them."""
+        and the positions in ``stems`` of the words that said them. The longest phrase wins:
+        "sister state" is not also "sister", "何年になりますか" is not also "何年"."""
         found: set[str] = set()
         used: set[int] = set()
-        longest = 4
-        for i in range(len(stems)):
-            for length in range(longest, 0, -1):
+        i = 0
+        while i < len(stems):
+            for length in range(4, 0, -1):
                 concepts = self.english.get(tuple(stems[i : i + length]))
                 if concepts:
                     found |= concepts
                     used.update(range(i, i + length))
+                    i += length - 1
+                    break
+            i += 1
         folded = fold(text)
-        for phrase, concept in self.japanese:
+        for phrase, concepts in self.japanese:
             if phrase in folded:
-                found.add(concept)
+                found |= concepts
+                folded = folded.replace(phrase, "\0")
         return found, used
 
 
@@ -80,14 +85,18 @@ def vocabulary() -> Vocabulary:
     raw = (resources.files("bot.domain.ask") / "vocabulary.toml").read_text("utf-8")
     data = tomllib.loads(raw)
     english: dict[tuple[str, ...], set[str]] = {}
-    japanese: list[tuple[str, str]] = []
+    japanese: dict[str, set[str]] = {}
     for concept, phrases in data["concepts"].items():
         for phrase in phrases["en"]:
             english.setdefault(tuple(_english_stems(phrase)), set()).add(concept)
-        japanese.extend((fold(phrase), concept) for phrase in phrases["ja"])
+        for phrase in phrases["ja"]:
+            japanese.setdefault(fold(phrase), set()).add(concept)
     return Vocabulary(
         english={k: frozenset(v) for k, v in english.items() if k},
-        japanese=tuple(japanese),
+        japanese=tuple(
+            (phrase, frozenset(concepts))
+            for phrase, concepts in sorted(japanese.items(), key=lambda item: -len(item[0]))
+        ),
         stop_en=frozenset(s for w in data["stopwords"]["en"] for s in _english_stems(w)),
         stop_ja=frozenset(fold(w) for w in data["stopwords"]["ja"]),
         kinds_en=frozenset(latin_key(w) for w in data["place_kinds"]["en"]),
