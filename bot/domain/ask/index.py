@@ -19,7 +19,7 @@ from rapidfuzz import fuzz, process
 
 from bot.domain import countries
 from bot.domain.ask.analyser import analyser, is_japanese, latin_key
-from bot.domain.ask.passages import CityAnalysis, PassageAnalysis, analyse_city
+from bot.domain.ask.passages import CityAnalysis, PassageAnalysis, analyse_city, name_keys
 from bot.domain.ask.vocabulary import vocabulary
 from bot.domain.cities import Association, City
 from bot.domain.text import fold
@@ -81,84 +81,46 @@ class CityIndex:
         self.passages: list[Passage] = []
         self.of_city: dict[str, list[int]] = defaultdict(list)
         postings: dict[str, list[int]] = defaultdict(list)
-        latin: dict[str, set[tuple[City | None, int]]] = defaultdict(set)
-        japanese: dict[str, set[tuple[City | None, int]]] = defaultdict(set)
+        latin: dict[str, set[tuple[str, int]]] = defaultdict(set)
+        japanese: dict[str, set[tuple[str, int]]] = defaultdict(set)
         for city in self.cities:
             analysis = analyses.get(city.slug) or analyse_city(city)
+            indexes = self.of_city[city.slug]
             for item in analysis.passages:
                 index = len(self.passages)
-                passage = Passage(city, item, frozenset(item.terms), frozenset(item.concepts))
-                self.passages.append(passage)
-                self.of_city[city.slug].append(index)
-                for term in passage.terms:
+                self.passages.append(
+                    Passage(city, item, frozenset(item.terms), frozenset(item.concepts))
+                )
+                indexes.append(index)
+                for term in item.terms:
                     postings[term].append(index)
-            for words in analysis.latin_names:
-                self._add_latin(latin, words, city)
-            for name in analysis.japanese_names:
-                self._add_japanese(japanese, name, city)
+            for key, priority in analysis.latin_keys:
+                latin[key].add((city.slug, priority))
+            for key, priority in analysis.japanese_keys:
+                japanese[key].add((city.slug, priority))
         self.postings = dict(postings)
-        self._home_names(latin, japanese)
-        self._latin = {key: self._choose(targets) for key, targets in latin.items()}
-        self._latin = {k: v for k, v in self._latin.items() if v is not None}
-        self._latin_keys = list(self._latin)
-        self._japanese = sorted(
-            ((name, t) for name, targets in japanese.items() if (t := self._choose(targets))),
-            key=lambda item: -len(item[0]),
-        )
-        self._countries = self._country_names()
-
-    # ------------------------------------------------------------------ names
-    @staticmethod
-    def _choose(targets: set[tuple[City | None, int]]) -> _Target | None:
-        """One owner for a name: home before a full name before a shortened one; a shortened
-        name two cities share is nobody's."""
-        best = max(priority for _, priority in targets)
-        owners = {city for city, priority in targets if priority == best}
-        if len(owners) != 1:
-            return None
-        return _Target(next(iter(owners)), best)
-
-    def _add_latin(self, table, words: tuple[str, ...], target: City | None, top: int = 1):  # type: ignore[no-untyped-def]
-        kinds = vocabulary().kinds_en
-        table[latin_key("".join(words))].add((target, top))
-        stripped = list(words)
-        while len(stripped) > 1 and latin_key(stripped[-1]) in kinds:
-            stripped.pop()
-        while len(stripped) > 1 and latin_key(stripped[0]) in kinds | {"of"}:
-            stripped.pop(0)
-        if stripped != list(words):
-            table[latin_key("".join(stripped))].add((target, top - 1))
-
-    def _add_japanese(self, table, name: str, target: City | None, top: int = 1):  # type: ignore[no-untyped-def]
-        folded = fold(name)
-        table[folded].add((target, top))
-        for kind in vocabulary().kinds_ja:
-            if folded.endswith(kind) and len(folded) - len(kind) >= 2:
-                table[folded[: -len(kind)]].add((target, top - 1))
-
-    def _home_names(self, latin, japanese) -> None:  # type: ignore[no-untyped-def]
+        # Names of the association, its home and the bodies cities are partners of: "home".
         a = self.association
         names = [a.name_en, a.name_ja, a.home_en, a.home_ja]
         names += [n for c in self.cities for n in (c.partner_of_en, c.partner_of_ja) if n]
-        for name in dict.fromkeys(names):
-            if is_japanese(name):
-                self._add_japanese(japanese, name, None, 3)
-                name = analyser().romaji(name)
-            self._add_latin(latin, tuple(w.casefold() for w in _WORD.findall(name)), None, 3)
+        home_latin, home_japanese = name_keys(list(dict.fromkeys(names)))
+        for key, priority in home_latin:
+            latin[key].add(("", priority + 2))
+        for key, priority in home_japanese:
+            japanese[key].add(("", priority + 2))
+        by_slug = {c.slug: c for c in self.cities}
+        self._latin = {
+            key: target for key, owners in latin.items() if (target := _choose(owners, by_slug))
+        }
+        self._latin_by_length: dict[int, list[str]] = defaultdict(list)
+        for key in self._latin:
+            self._latin_by_length[len(key)].append(key)
+        self._japanese = sorted(
+            ((key, t) for key, owners in japanese.items() if (t := _choose(owners, by_slug))),
+            key=lambda item: -len(item[0]),
+        )
 
-    def _country_names(self) -> list[tuple[str, str, bool]]:
-        """(name as matched, country code, case-sensitive), longest first."""
-        found: list[tuple[str, str, bool]] = []
-        for code, (english, japanese) in countries.every().items():
-            found += [(fold(english), code, False), (fold(japanese), code, False)]
-            if english.startswith("United "):  # "the United States" is also said without "the"
-                found.append((fold(english), code, False))
-        for code, aliases in vocabulary().country_aliases.items():
-            for alias in aliases:
-                short = len(alias.replace(".", "")) <= 3 and alias.isascii()
-                found.append((alias if short else fold(alias), code, short))
-        return sorted(set(found), key=lambda item: -len(item[0]))
-
+    # ------------------------------------------------------------------ names
     # ------------------------------------------------------------------ reading a question
     def read(self, question: str) -> Reading:
         text = unicodedata.normalize("NFKC", question)
@@ -166,7 +128,7 @@ class CityIndex:
         blank = list(text)
         self._find_latin_names(text, reading, blank)
         self._find_japanese_names(text, reading, blank)
-        self._find_countries(text, reading, blank)
+        self._find_countries(reading, blank)
         rest = "".join(blank)
         reading.years = [int(y) for y in _YEAR.findall(rest)]
         words = re.findall(r"[a-zA-Z0-9]+(?:'[a-zA-Z]+)?", rest)
@@ -220,11 +182,7 @@ class CityIndex:
                     if not (capitalised or latin_key(following) in vocab.kinds_en):
                         target = None
                 if target is None and len(key) >= FUZZY_MIN_LENGTH and not set(stems) & known:
-                    best = process.extractOne(
-                        key, self._latin_keys, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN
-                    )
-                    if best is not None and self._latin[best[0]].priority > 0:
-                        target = self._latin[best[0]]
+                    target = self._fuzzy(key)
                 if target is None:
                     continue
                 self._claim(reading, target)
@@ -232,6 +190,19 @@ class CityIndex:
                     taken[j] = True
                     start, end, _ = spans[j]
                     blank[start:end] = " " * (end - start)
+
+    def _fuzzy(self, key: str) -> _Target | None:
+        """The name ``key`` is a misspelling of: names of about its length only (a ratio of 85
+        cannot be reached by a name more than a sixth longer or shorter)."""
+        spread = len(key) // 6 + 1
+        near = [
+            k for n in range(len(key) - spread, len(key) + spread + 1)
+            for k in self._latin_by_length.get(n, ())
+        ]  # fmt: skip
+        best = process.extractOne(key, near, scorer=fuzz.ratio, score_cutoff=FUZZY_MIN)
+        if best is None or self._latin[best[0]].priority == 0:
+            return None
+        return self._latin[best[0]]
 
     def _find_japanese_names(self, text: str, reading: Reading, blank: list[str]) -> None:
         folded = fold(text)
@@ -248,30 +219,39 @@ class CityIndex:
                 start = folded.find(name, start + 1)
         for match in _KANA_RUN.finditer("".join(blank)):
             key = latin_key(analyser().romaji(match.group()))
-            for name in self._latin_keys:
-                target = self._latin[name]
+            for name, target in self._latin.items():
                 if len(name) >= 4 and target.priority > 0 and name in key:
                     self._claim(reading, target)
                     blank[match.start() : match.end()] = " " * (match.end() - match.start())
                     break
 
-    def _find_countries(self, text: str, reading: Reading, blank: list[str]) -> None:
+    def _find_countries(self, reading: Reading, blank: list[str]) -> None:
+        latin, written, japanese = _country_names()
+        spans = [(m.start(), m.end(), m.group()) for m in _COUNTRY_WORD.finditer("".join(blank))]
+        i = 0
+        while i < len(spans):
+            for length in (4, 3, 2, 1):
+                words = tuple(w for _, _, w in spans[i : i + length])
+                code = written.get(words) or latin.get(tuple(w.casefold() for w in words))
+                if code and len(words) == length:
+                    self._country(reading, code, blank, spans[i][0], spans[i + length - 1][1])
+                    i += length - 1
+                    break
+            i += 1
         folded = fold("".join(blank))
-        current = "".join(blank)
-        for name, code, exact in self._countries:
-            haystack = current if exact else folded
-            for match in re.finditer(re.escape(name), haystack):
-                start, end = match.span()
-                ascii_name = name.isascii()
-                before = haystack[start - 1] if start else " "
-                after = haystack[end] if end < len(haystack) else " "
-                if ascii_name and (before.isalnum() or after.isalnum()):
-                    continue
-                if code not in reading.countries:
-                    reading.countries.append(code)
-                blank[start:end] = " " * (end - start)
-                folded = folded[:start] + " " * (end - start) + folded[end:]
-                current = current[:start] + " " * (end - start) + current[end:]
+        if len(folded) != len(blank):
+            return
+        for name, code in japanese:
+            start = folded.find(name)
+            if start >= 0:
+                self._country(reading, code, blank, start, start + len(name))
+                folded = fold("".join(blank))
+
+    @staticmethod
+    def _country(reading: Reading, code: str, blank: list[str], start: int, end: int) -> None:
+        if code not in reading.countries:
+            reading.countries.append(code)
+        blank[start:end] = " " * (end - start)
 
     # ------------------------------------------------------------------ passages
     def weight(self, term: str) -> float:
@@ -287,6 +267,44 @@ class CityIndex:
         for term in terms:
             found.update(self.postings.get(term, ()))
         return sorted(found)
+
+
+_COUNTRY_WORD = re.compile(r"[A-Za-z]+")
+
+
+@cache
+def _country_names() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str], list]:
+    """Countries as questions write them: by their words (any case), by their words exactly as
+    written (short forms such as "US", which is also a word), and Japanese names, longest first."""
+    latin: dict[tuple[str, ...], str] = {}
+    written: dict[tuple[str, ...], str] = {}
+    japanese: list[tuple[str, str]] = []
+    for code, (english, japanese_name) in countries.every().items():
+        words = tuple(w.casefold() for w in _COUNTRY_WORD.findall(english))
+        latin[words] = code
+        if words[0] == "the":  # "the United States" is also said without "the"
+            latin[words[1:]] = code
+        japanese.append((fold(japanese_name), code))
+    for code, aliases in vocabulary().country_aliases.items():
+        for alias in aliases:
+            if not alias.isascii():
+                japanese.append((fold(alias), code))
+            elif len(alias.replace(".", "")) <= 3:
+                written[tuple(_COUNTRY_WORD.findall(alias))] = code
+            else:
+                latin[tuple(w.casefold() for w in _COUNTRY_WORD.findall(alias))] = code
+    return latin, written, sorted(set(japanese), key=lambda item: -len(item[0]))
+
+
+def _choose(owners: set[tuple[str, int]], by_slug: dict[str, City]) -> _Target | None:
+    """One owner for a name: home before a full name before a shortened one; a shortened
+    name two cities share is nobody's."""
+    best = max(priority for _, priority in owners)
+    slugs = {slug for slug, priority in owners if priority == best}
+    if len(slugs) != 1:
+        return None
+    slug = next(iter(slugs))
+    return _Target(by_slug[slug] if slug else None, best)
 
 
 @cache

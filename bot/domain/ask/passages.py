@@ -19,9 +19,10 @@ from typing import Any
 
 from bot.domain import countries
 from bot.domain.ask.analyser import VERSION as ANALYSER_VERSION
-from bot.domain.ask.analyser import analyser, is_japanese
+from bot.domain.ask.analyser import analyser, is_japanese, latin_key
 from bot.domain.ask.vocabulary import vocabulary
 from bot.domain.cities import City
+from bot.domain.text import fold
 
 FIELDS = ("since", "region", "country", "relationship", "links")
 TEXT = ("description", "fact")
@@ -50,15 +51,17 @@ class PassageAnalysis:
 @dataclass(frozen=True)
 class CityAnalysis:
     version: str
-    latin_names: tuple[tuple[str, ...], ...]  # each name as its words, romaji included
-    japanese_names: tuple[str, ...]
+    # The city's names as matched (see name_keys): (key, 1) for a name, (key, 0) for a name
+    # shortened by its place kind.
+    latin_keys: tuple[tuple[str, int], ...]  # romaji readings of Japanese names included
+    japanese_keys: tuple[tuple[str, int], ...]
     passages: tuple[PassageAnalysis, ...]
 
     def to_json(self) -> dict[str, Any]:
         return {
             "v": self.version,
-            "latin": [list(n) for n in self.latin_names],
-            "ja": list(self.japanese_names),
+            "latin": [list(k) for k in self.latin_keys],
+            "ja": list(list(k) for k in self.japanese_keys),
             "passages": [
                 [p.kind, p.language, p.position, list(p.terms), list(p.concepts)]
                 for p in self.passages
@@ -72,8 +75,8 @@ class CityAnalysis:
             return None
         return cls(
             version=data["v"],
-            latin_names=tuple(tuple(n) for n in data["latin"]),
-            japanese_names=tuple(data["ja"]),
+            latin_keys=tuple((k, p) for k, p in data["latin"]),
+            japanese_keys=tuple((k, p) for k, p in data["ja"]),
             passages=tuple(
                 PassageAnalysis(k, lang, pos, tuple(t), tuple(c))
                 for k, lang, pos, t, c in data["passages"]
@@ -113,17 +116,33 @@ def vocabulary_concepts() -> frozenset[str]:
     )
 
 
-def _names(city: City) -> tuple[tuple[tuple[str, ...], ...], tuple[str, ...]]:
-    latin: list[tuple[str, ...]] = []
-    japanese: list[str] = []
-    a = analyser()
-    for name in (city.name_en, city.slug.replace("-", " "), city.name_ja, *city.aliases):
+def name_keys(names: list[str]) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """How ``names`` are matched in questions: Latin-script keys (Japanese names read in romaji)
+    and folded Japanese names, each also shortened by a place kind ("Kanonji" for "Kanonji
+    City", 観音寺 for 観音寺市) with priority 0 against 1 for the name as written."""
+    vocab = vocabulary()
+    latin: list[tuple[str, int]] = []
+    japanese: list[tuple[str, int]] = []
+    for name in names:
         if is_japanese(name):
-            japanese.append(name)
-            latin.append(tuple(w.casefold() for w in _WORDS.findall(a.romaji(name))))
-        else:
-            latin.append(tuple(w.casefold() for w in _WORDS.findall(name)))
-    return tuple(dict.fromkeys(n for n in latin if n)), tuple(dict.fromkeys(japanese))
+            folded = fold(name)
+            japanese.append((folded, 1))
+            for kind in vocab.kinds_ja:
+                if folded.endswith(kind) and len(folded) - len(kind) >= 2:
+                    japanese.append((folded[: -len(kind)], 0))
+            name = analyser().romaji(name)
+        words = [w.casefold() for w in _WORDS.findall(name)]
+        if not words:
+            continue
+        latin.append((latin_key("".join(words)), 1))
+        short = list(words)
+        while len(short) > 1 and latin_key(short[-1]) in vocab.kinds_en:
+            short.pop()
+        while len(short) > 1 and latin_key(short[0]) in vocab.kinds_en | {"of"}:
+            short.pop(0)
+        if short != words:
+            latin.append((latin_key("".join(short)), 0))
+    return list(dict.fromkeys(latin)), list(dict.fromkeys(japanese))
 
 
 def _field_passages(city: City) -> list[PassageAnalysis]:
@@ -174,8 +193,10 @@ def analyse_city(city: City) -> CityAnalysis:
                     kind, language, position, content_terms(text), tuple(sorted(concepts))
                 )
             )
-    latin, japanese = _names(city)
-    return CityAnalysis(version(), latin, japanese, tuple(passages))
+    latin, japanese = name_keys(
+        [city.name_en, city.slug.replace("-", " "), city.name_ja, *city.aliases]
+    )
+    return CityAnalysis(version(), tuple(latin), tuple(japanese), tuple(passages))
 
 
 def passage_text(city: City, passage: PassageAnalysis, language: str) -> str:
