@@ -35,18 +35,18 @@ def peak_mb() -> float:
 
 
 def main() -> None:
-    import rapidfuzz  # noqa: F401, PLC0415 - loaded before the measure: not the analyser
-    import Stemmer  # noqa: F401, PLC0415
+    import rapidfuzz  # noqa: F401 - loaded before the measure: not the analyser
+    import Stemmer  # noqa: F401
 
-    from bot.domain import countries  # noqa: PLC0415
-    from bot.domain.cities import parse_file  # noqa: PLC0415
-    from bot.services import presets  # noqa: PLC0415
+    from bot.domain import countries
+    from bot.domain.cities import parse_file
+    from bot.services import presets
 
     countries.every()  # CLDR's names: not the analyser either
     before = peak_mb()
-    from bot.domain.ask import answers  # noqa: PLC0415
-    from bot.domain.ask.index import CityIndex  # noqa: PLC0415
-    from bot.domain.ask.passages import CityAnalysis, analyse_city  # noqa: PLC0415
+    from bot.domain.ask import answers
+    from bot.domain.ask.index import CityIndex
+    from bot.domain.ask.passages import CityAnalysis, analyse_city
 
     kifa = presets.load("kifa")
     index = CityIndex(kifa.association, list(kifa.cities))
@@ -83,7 +83,7 @@ def main() -> None:
     print(f"building the index of {CITIES:,} cities from their stored analyses: "
           f"median {statistics.median(builds) * 1000:.0f} ms of {RUNS} runs")  # fmt: skip
 
-    from tests.city_ask_eval.evaluation import load  # noqa: PLC0415
+    from tests.city_ask_eval.evaluation import load
 
     for case in load("tuning") + load("heldout"):
         answers.answer(big, case.question, case.language, date.today())
