@@ -59,7 +59,6 @@ class Reading:
     concepts: set[str] = field(default_factory=set)
     terms: list[str] = field(default_factory=list)
     years: list[int] = field(default_factory=list)
-    names_home: bool = False
 
 
 @dataclass(frozen=True)
@@ -152,9 +151,7 @@ class CityIndex:
         return reading
 
     def _claim(self, reading: Reading, target: _Target) -> None:
-        if target.city is None:
-            reading.names_home = True
-        elif target.city not in reading.cities:
+        if target.city is not None and target.city not in reading.cities:
             reading.cities.append(target.city)
 
     def _find_latin_names(self, text: str, reading: Reading, blank: list[str]) -> None:

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache
+from importlib import metadata
 from typing import Any
 
 from bot.domain import countries
@@ -84,8 +86,10 @@ class CityAnalysis:
         )
 
 
+@cache
 def version() -> str:
-    return f"{ANALYSER_VERSION}.{vocabulary().version}"
+    """What an analysis depends on: this code, the question words, and the dictionary."""
+    return f"{ANALYSER_VERSION}.{vocabulary().version}.{metadata.version('unidic-lite')}"
 
 
 def content_terms(text: str) -> tuple[str, ...]:
