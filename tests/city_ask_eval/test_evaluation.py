@@ -1,5 +1,6 @@
-"""/city ask against the evaluation set (see evaluation.py): the targets of issue 18 on both
-parts, the held-out part being the one that counts (it was frozen before any tuning)."""
+"""/city ask against the evaluation set (see evaluation.py): the targets of issue 18 on every
+part. "heldout2" is the one that counts: frozen before the changes made after the first
+held-out part was scored (that one, "heldout", then joined the tuning questions)."""
 
 from __future__ import annotations
 
@@ -13,16 +14,17 @@ RIGHT = 0.95
 
 
 def test_the_set_is_as_large_and_as_hard_as_promised():
-    tuning, held_out = load("tuning"), load("heldout")
-    every = tuning + held_out
+    tuning, first, held_out = load("tuning"), load("heldout"), load("heldout2")
+    every = tuning + first + held_out
     assert len(every) >= 300
-    assert len(held_out) * 3 >= len(every) - 2
+    assert len(first) * 3 >= len(tuning + first) - 2  # the first held-out part: a third
+    assert len(held_out) >= 100 and sum(not c.answerable for c in held_out) * 6 >= len(held_out)
     assert sum(not c.answerable for c in every) * 6 >= len(every)
     assert {c.dataset for c in every} == {"kifa", "inagi", "kanazawa"}
     assert {c.language for c in every} == {"en", "ja"}
 
 
-@pytest.mark.parametrize("part", ["tuning", "heldout"])
+@pytest.mark.parametrize("part", ["tuning", "heldout", "heldout2"])
 async def test_part_meets_the_targets(part: str):
     judged = await evaluate(load(part))
     outcomes = Counter(j.outcome for j in judged)

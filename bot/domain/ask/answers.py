@@ -127,7 +127,8 @@ def _years(city: City, today: date) -> Answer:
 
 def _scope(index: CityIndex, reading: Reading) -> Scope | None:
     concepts = reading.concepts
-    relationship = next((RELATIONSHIPS[c] for c in RELATIONSHIPS if c in concepts), None)
+    named = [RELATIONSHIPS[c] for c in RELATIONSHIPS if c in concepts]
+    relationship = named[0] if len(named) == 1 else None  # both kinds: every partner
     if "sister_state" in concepts:
         relationship = "sister_state"
     home = index.association.home_country

@@ -27,6 +27,7 @@ from bot.domain.text import fold
 HOME = "home"  # names of the association, its home city, or the body a place is partner of
 FUZZY_MIN = 85  # rapidfuzz ratio (0-100) for a misspelt name
 FUZZY_MIN_LENGTH = 5  # letters: shorter names must be written exactly
+FUZZY_TRIES = 30  # windows of a question looked up fuzzily, at most (a long text costs no more)
 _WORD = re.compile(r"[a-zA-Z0-9]+(?:['’][a-zA-Z]+)?|[^\sa-zA-Z0-9]")
 _KANA_RUN = re.compile(r"[\u3040-\u30ffー]{3,}")
 _YEAR = re.compile(r"(?<!\d)(1[6-9]\d\d|20\d\d)(?!\d)")
@@ -163,6 +164,7 @@ class CityIndex:
         kinds = {analyser().stems([k])[0] for k in vocab.kinds_en}
         known = ({w for phrase in vocab.english for w in phrase} | vocab.stop_en) - kinds
         taken = [False] * len(spans)
+        tries = FUZZY_TRIES
         for length in (4, 3, 2, 1):
             for i in range(len(spans) - length + 1):
                 if any(taken[i : i + length]):
@@ -178,7 +180,13 @@ class CityIndex:
                     capitalised = words[0][:1].isupper() and i > 0
                     if not (capitalised or latin_key(following) in vocab.kinds_en):
                         target = None
-                if target is None and len(key) >= FUZZY_MIN_LENGTH and not set(stems) & known:
+                if (
+                    target is None
+                    and tries > 0
+                    and len(key) >= FUZZY_MIN_LENGTH
+                    and not set(stems) & known
+                ):
+                    tries -= 1
                     target = self._fuzzy(key)
                 if target is None:
                     continue

@@ -15,8 +15,8 @@ from bot.domain.text import fold
 
 # Concepts that decide which passage answers: they weigh most when a question is matched.
 PRIMARY = frozenset(
-    {"when", "years", "where", "country", "kind", "why", "famous", "describe", "quantity",
-     "link", "former", "distance"}
+    {"when", "years", "where", "country", "kind", "why", "describe", "quantity", "link",
+     "former", "distance"}
 )  # fmt: skip
 # Concepts that say what to compute or which rule of the program is asked about; they take no
 # part in matching passages.
