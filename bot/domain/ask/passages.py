@@ -171,7 +171,8 @@ def _field_passages(city: City) -> list[PassageAnalysis]:
             "",
             0,
             content_terms(partner_of),
-            ("kind", "agreement", relationship, *planned),
+            # It answers "is it a sister city?" whatever the kind: yes, or what it is instead.
+            ("kind", "agreement", "sister", "friendship", "sister_state", *planned),
         ),
         PassageAnalysis(
             "links",

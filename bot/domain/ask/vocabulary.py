@@ -60,10 +60,15 @@ class Vocabulary:
                     break
             i += 1
         folded = fold(text)
-        for phrase, concepts in self.japanese:
-            if phrase in folded:
-                found |= concepts
-                folded = folded.replace(phrase, "\0")
+        spans: list[tuple[int, int]] = []
+        for phrase, concepts in self.japanese:  # longest first
+            start = folded.find(phrase)
+            while start >= 0:
+                end = start + len(phrase)
+                if not any(s <= start and end <= e for s, e in spans):
+                    found |= concepts
+                    spans.append((start, end))
+                start = folded.find(phrase, start + 1)
         return found, used
 
 
