@@ -71,13 +71,16 @@ def answer(
 ) -> Answer | Program | NotFound:
     reading = index.read(question)
     concepts = reading.concepts
+    if "duration" in concepts and concepts & {"agreement", "sister", "friendship", "sister_state"}:
+        concepts.add("years")
     if "years" in concepts:
         concepts.discard("when")
     program = _program(reading)
     if program is not None:
         return program
-    if len(reading.cities) >= 2 and concepts & {"earlier", "oldest", "newest"}:
-        return _compare(reading.cities, newest="newest" in concepts and "oldest" not in concepts)
+    if len(reading.cities) >= 2 and concepts & {"earlier", "oldest", "newest", "later"}:
+        newest = bool(concepts & {"newest", "later"}) and not concepts & {"oldest", "earlier"}
+        return _compare(reading.cities, newest=newest)
     if not reading.cities:
         computed = _computed(index, reading)
         if computed is not None:
@@ -94,7 +97,7 @@ def _program(reading: Reading) -> Program | None:
     report = "report" in concepts
     if subsidy and reading.cities:
         return Program("standing", reading.cities[0])
-    if report and concepts & {"length", "quantity", "years"}:
+    if report and concepts & {"length", "quantity", "years", "duration"}:
         return Program("length")
     if "deadline" in concepts and (report or subsidy or not reading.cities):
         return Program("deadline")

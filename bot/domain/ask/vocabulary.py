@@ -21,8 +21,8 @@ PRIMARY = frozenset(
 # Concepts that say what to compute or which rule of the program is asked about; they take no
 # part in matching passages.
 ROUTING = frozenset(
-    {"list", "count", "oldest", "newest", "earlier", "overseas", "domestic", "subsidy", "amount",
-     "eligible", "report", "length", "open", "deadline"}
+    {"list", "count", "oldest", "newest", "earlier", "later", "overseas", "domestic", "subsidy",
+     "amount", "eligible", "report", "length", "open", "deadline", "duration"}
 )  # fmt: skip
 
 _WORDS = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
