@@ -15,6 +15,7 @@ A question that names a city is answered from that city's passages only.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -75,6 +76,10 @@ def answer(
         concepts.add("years")
     if "years" in concepts:
         concepts.discard("when")
+    if "why" in concepts:  # "how did the relationship start": the noun asks no kind
+        concepts.discard("kind")
+    if "link" in concepts:  # "where can I find the website"
+        concepts.discard("where")
     program = _program(reading)
     if program is not None:
         return program
@@ -137,8 +142,8 @@ def _scope(index: CityIndex, reading: Reading) -> Scope | None:
     home = index.association.home_country
     country = reading.countries[0] if reading.countries else None
     outside = False
-    if "overseas" in concepts and country is None:
-        country, outside = home, True
+    if "overseas" in concepts:  # abroad, or "outside <country>"
+        country, outside = country or home, True
     elif "domestic" in concepts and country is None:
         country = home
     year = reading.years[0] if reading.years and "agreement" in concepts else None
@@ -203,7 +208,7 @@ def _retrieve(index: CityIndex, reading: Reading, language: str) -> Answer | Not
     total = sum(wanted.values()) + sum(terms.values())
     text_language = "ja" if reading.japanese else "en"
     if total == 0:
-        if len(reading.cities) == 1:  # a bare name: what the data says of the city
+        if len(reading.cities) == 1 and _bare(reading):  # "Pontiac?": what the data says of it
             return _describe(reading.cities[0], language)
         return NotFound(tuple(reading.cities[:3]))
     primary = concepts & PRIMARY
@@ -228,6 +233,23 @@ def _retrieve(index: CityIndex, reading: Reading, language: str) -> Answer | Not
     if best is None or best_passage is None or best[0] < CONFIDENCE:
         return NotFound(tuple(reading.cities[:3]) or _closest(index, reading))
     return _from_passage(best_passage, language)
+
+
+# Words that make a name a question about the place itself: "What is Dalian?", "伊達市とは？".
+_DEFINING = frozenset(
+    {"what", "whats", "what's", "is", "are", "tell", "me", "about", "the", "a", "it", "and",
+     "とは", "って", "は", "何", "なに", "ですか", "です", "か"}
+)  # fmt: skip
+
+
+def _bare(reading: Reading) -> bool:
+    """Whether the question is a city's name and nothing more than asks what it is."""
+    rest = reading.text.casefold()
+    for city in reading.cities:
+        for name in sorted(city.all_names(), key=len, reverse=True):
+            rest = rest.replace(name.casefold(), " ")
+    words = re.findall(r"[a-z']+|[^\sa-z'?？!！.。、,]+", rest)
+    return all(word in _DEFINING for word in words)
 
 
 def _closest(index: CityIndex, reading: Reading) -> tuple[City, ...]:

@@ -133,20 +133,21 @@ class CityIndex:
         reading.years = [int(y) for y in _YEAR.findall(rest)]
         words = re.findall(r"[a-zA-Z0-9]+(?:'[a-zA-Z]+)?", rest)
         stems = analyser().stems([w.casefold() for w in words])
-        concepts, used = vocabulary().concepts(stems, rest)
+        concepts, used, phrases = vocabulary().concepts(stems, rest)
         reading.concepts = concepts
         vocab = vocabulary()
         terms = [s for i, s in enumerate(stems) if i not in used and s not in vocab.stop_en]
         if reading.japanese:
-            said = _phrase_lemmas(fold(rest))
-            named = {i for i, (b, c) in enumerate(zip(blank, text, strict=True)) if b != c}
+            # Words that named a place or asked the question are not what is asked about.
+            taken = {i for i, (b, c) in enumerate(zip(blank, text, strict=True)) if b != c}
+            for start, end in phrases:
+                taken.update(range(start, end))
             terms += [
                 t
                 for t, start, end in analyser().spans(text)
                 if not t.isascii()
                 and t not in vocab.stop_ja
-                and t not in said
-                and not named.intersection(range(start, end))
+                and not taken.intersection(range(start, end))
             ]
         reading.terms = list(dict.fromkeys(vocab.canonical(t) for t in terms))
         return reading
@@ -310,18 +311,3 @@ def _choose(owners: set[tuple[str, int]], by_slug: dict[str, City]) -> _Target |
         return None
     slug = next(iter(slugs))
     return _Target(by_slug[slug] if slug else None, best)
-
-
-@cache
-def _lemmas(phrase: str) -> frozenset[str]:
-    return frozenset(analyser().tokens(phrase))
-
-
-def _phrase_lemmas(folded: str) -> set[str]:
-    """The lemmas of the question-word phrases found in ``folded``: they ask, they are not
-    what is asked about."""
-    found: set[str] = set()
-    for phrase, _ in vocabulary().japanese:
-        if phrase in folded:
-            found |= _lemmas(phrase)
-    return found

@@ -106,7 +106,7 @@ def text_concepts(text: str) -> set[str]:
     # In a statement "whose" relates ("a city whose symbol is..."); only a question asks with it.
     words = [w.casefold() for w in _WORDS.findall(text) if w.casefold() != "whose"]
     stems = analyser().stems(words)
-    found, _ = vocabulary().concepts(stems, text)
+    found, _, _ = vocabulary().concepts(stems, text)
     found.discard("when")  # "when" in a sentence is a conjunction; a date says when
     if _YEAR.search(text):
         found.add("when")

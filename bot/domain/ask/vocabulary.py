@@ -43,10 +43,13 @@ class Vocabulary:
     def canonical(self, term: str) -> str:
         return self.synonyms.get(term, term)
 
-    def concepts(self, stems: list[str], text: str) -> tuple[set[str], set[int]]:
+    def concepts(
+        self, stems: list[str], text: str
+    ) -> tuple[set[str], set[int], list[tuple[int, int]]]:
         """The concepts ``text`` speaks of (``stems``: its English words, stemmed, in order),
-        and the positions in ``stems`` of the words that said them. The longest phrase wins:
-        "sister state" is not also "sister", "何年になりますか" is not also "何年"."""
+        the positions in ``stems`` of the words that said them, and where in ``text`` the
+        Japanese phrases that said them stand. The longest phrase wins: "sister state" is not
+        also "sister", "何年になりますか" is not also "何年"."""
         found: set[str] = set()
         used: set[int] = set()
         i = 0
@@ -69,7 +72,7 @@ class Vocabulary:
                     found |= concepts
                     spans.append((start, end))
                 start = folded.find(phrase, start + 1)
-        return found, used
+        return found, used, spans
 
 
 def _english_stems(text: str) -> list[str]:
