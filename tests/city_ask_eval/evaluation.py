@@ -7,6 +7,9 @@ does not give as the answer to that question. A "not found" to a question the da
 *refused*: wrong, but nothing made up.
 
     python -m tests.city_ask_eval tuning      # scores and lists every reply that is not right
+
+A refusal is recognised from what the bot decided (NotFound), which renders as the catalogue's
+"not found" reply; everything else is judged on the rendered text.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from bot.config import Settings
+from bot.domain.ask.answers import NotFound
 from bot.domain.clock import TOKYO
 from bot.interactions import Speaker
 from bot.services import Services
@@ -112,17 +116,11 @@ async def evaluate(cases: list[Case]) -> list[Judged]:
                 say = Speaker(None, case.language)  # type: ignore[arg-type]
                 association = await services.cities.association(guild)
                 reply = render_reply(say, found, association)
-                refused = reply == render_reply(say, _not_found(found), association)
+                refused = isinstance(found, NotFound)
                 judged.append(Judged(case, reply, judge(case, reply, refused)))
             return judged
         finally:
             await db.close()
-
-
-def _not_found(found):  # type: ignore[no-untyped-def]
-    from bot.domain.ask.answers import NotFound
-
-    return found if isinstance(found, NotFound) else NotFound(())
 
 
 def summary(judged: list[Judged]) -> str:

@@ -114,6 +114,19 @@ async def test_another_preset_in_both_languages(harness: Harness):
     assert text.startswith("相馬市のほうが先です")
     text = await ask(harness, "When did Kusatsu and Pontiac become sister cities?")
     assert text.startswith(NOT_FOUND_EN)
+    # The same kinds in Japanese: a fact, a reason-less refusal, a set, a name in kana, the rules.
+    text = await ask(harness, "女満別町は今の何町ですか", locale="ja")
+    assert "大空町" in text
+    text = await ask(harness, "相馬市の人口は？", locale="ja")
+    assert text.startswith(NOT_FOUND_JA)
+    text = await ask(harness, "海外の提携先は？", locale="ja")
+    assert "フォスターシティ（予定）" in text
+    text = await ask(harness, "のざわおんせんってどこ", locale="ja")
+    assert "長野県" in text
+    text = await ask(harness, "相馬市の助成金はまだもらえますか", locale="ja")
+    assert "受付中" in text
+    text = await ask(harness, "Which of our partners are friendship cities?")
+    assert "Soma City, Nozawaonsen Village" in text
 
 
 async def test_an_imported_association_is_answered_as_itself(harness: Harness):

@@ -18,7 +18,7 @@ from functools import cache
 from rapidfuzz import fuzz, process
 
 from bot.domain import countries
-from bot.domain.ask.analyser import analyser, is_japanese, latin_key
+from bot.domain.ask.analyser import analyser, is_japanese, latin_key, latin_letters
 from bot.domain.ask.passages import CityAnalysis, PassageAnalysis, analyse_city, name_keys
 from bot.domain.ask.vocabulary import vocabulary
 from bot.domain.cities import Association, City
@@ -39,14 +39,8 @@ class Passage:
     analysis: PassageAnalysis
     terms: frozenset[str]
     concepts: frozenset[str]
-
-    @property
-    def kind(self) -> str:
-        return self.analysis.kind
-
-    @property
-    def language(self) -> str:
-        return self.analysis.language
+    kind: str
+    language: str  # "en" | "ja" for text, "" for a field
 
 
 @dataclass
@@ -89,7 +83,14 @@ class CityIndex:
             for item in analysis.passages:
                 index = len(self.passages)
                 self.passages.append(
-                    Passage(city, item, frozenset(item.terms), frozenset(item.concepts))
+                    Passage(
+                        city,
+                        item,
+                        frozenset(item.terms),
+                        frozenset(item.concepts),
+                        item.kind,
+                        item.language,
+                    )
                 )
                 indexes.append(index)
                 for term in item.terms:
@@ -162,8 +163,9 @@ class CityIndex:
             for m in re.finditer(r"[a-zA-Z0-9]+(?:['’][a-zA-Z]+)?", text)
         ]
         vocab = vocabulary()
-        kinds = {analyser().stems([k])[0] for k in vocab.kinds_en}
-        known = ({w for phrase in vocab.english for w in phrase} | vocab.stop_en) - kinds
+        known = _known_words()
+        all_stems = analyser().stems([w.casefold() for _, _, w in spans])
+        plain = [latin_letters(w) for _, _, w in spans]
         taken = [False] * len(spans)
         tries = FUZZY_TRIES
         for length in (4, 3, 2, 1):
@@ -171,9 +173,9 @@ class CityIndex:
                 if any(taken[i : i + length]):
                     continue
                 words = [w for _, _, w in spans[i : i + length]]
-                key = latin_key("".join(words))
+                key = latin_key("".join(plain[i : i + length]), letters=True)
                 target = self._latin.get(key)
-                stems = analyser().stems([w.casefold() for w in words])
+                stems = all_stems[i : i + length]
                 if target is not None and length == 1 and stems[0] in known:
                     # A name that is also a question word ("date"): only as a name is written,
                     # capitalised inside the sentence, or followed by a place kind.
@@ -224,7 +226,7 @@ class CityIndex:
                     folded = folded[:start] + " " * (end - start) + folded[end:]
                 start = folded.find(name, start + 1)
         for match in _KANA_RUN.finditer("".join(blank)):
-            key = latin_key(analyser().romaji(match.group()))
+            key = latin_key(analyser().kana_romaji(match.group()))
             for name, target in self._latin.items():
                 if len(name) >= 4 and target.priority > 0 and name in key:
                     self._claim(reading, target)
@@ -244,14 +246,13 @@ class CityIndex:
                     i += length - 1
                     break
             i += 1
+        if not reading.japanese:
+            return
         folded = fold("".join(blank))
         if len(folded) != len(blank):
             return
-        for name, code in japanese:
-            start = folded.find(name)
-            if start >= 0:
-                self._country(reading, code, blank, start, start + len(name))
-                folded = fold("".join(blank))
+        for match in japanese.finditer(folded):
+            self._country(reading, _JAPANESE_COUNTRY[match.group()], blank, *match.span())
 
     @staticmethod
     def _country(reading: Reading, code: str, blank: list[str], start: int, end: int) -> None:
@@ -278,10 +279,24 @@ class CityIndex:
 _COUNTRY_WORD = re.compile(r"[A-Za-z]+")
 
 
+_JAPANESE_COUNTRY: dict[str, str] = {}
+
+
 @cache
-def _country_names() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str], list]:
+def _known_words() -> frozenset[str]:
+    """Stems of the question words and stopwords, place kinds excepted: a window of a question
+    made of them is not looked up as a misspelt name, and one of them alone is a name only as
+    a name is written."""
+    vocab = vocabulary()
+    kinds = set(analyser().stems(sorted(vocab.kinds_en)))
+    return frozenset(({w for phrase in vocab.english for w in phrase} | vocab.stop_en) - kinds)
+
+
+@cache
+def _country_names() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], str], re.Pattern]:
     """Countries as questions write them: by their words (any case), by their words exactly as
-    written (short forms such as "US", which is also a word), and Japanese names, longest first."""
+    written (short forms such as "US", which is also a word), and Japanese names (one pattern,
+    longest first; _JAPANESE_COUNTRY gives their codes)."""
     latin: dict[tuple[str, ...], str] = {}
     written: dict[tuple[str, ...], str] = {}
     japanese: list[tuple[str, str]] = []
@@ -299,7 +314,9 @@ def _country_names() -> tuple[dict[tuple[str, ...], str], dict[tuple[str, ...], 
                 written[tuple(_COUNTRY_WORD.findall(alias))] = code
             else:
                 latin[tuple(w.casefold() for w in _COUNTRY_WORD.findall(alias))] = code
-    return latin, written, sorted(set(japanese), key=lambda item: -len(item[0]))
+    _JAPANESE_COUNTRY.update(japanese)
+    names = sorted(_JAPANESE_COUNTRY, key=len, reverse=True)
+    return latin, written, re.compile("|".join(map(re.escape, names)))
 
 
 def _choose(owners: set[tuple[str, int]], by_slug: dict[str, City]) -> _Target | None:
