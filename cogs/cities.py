@@ -11,8 +11,9 @@ from discord.ext import commands
 
 from bot import autocomplete
 from bot.checks import staff_only
-from bot.domain.cities import COUNTRIES, City, CityDataError, Since
-from bot.domain.city_answers import Answer
+from bot.domain import countries
+from bot.domain.ask.answers import Answer, NotFound, Scope
+from bot.domain.cities import Association, City, CityDataError, Since
 from bot.interactions import Speaker, guild_id, read_attachment, services
 from bot.services import presets
 from bot.subsidy_text import standing_text
@@ -34,13 +35,20 @@ def format_since(say: Speaker, since: Since) -> str:
 
 
 def country_name(say: Speaker, code: str) -> str:
-    english, japanese, _ = COUNTRIES[code]
-    return japanese if say.language == "ja" else english
+    return countries.name(code, say.language)
 
 
-def relationship(say: Speaker, city: City, *, plural: bool = False) -> str:
-    kind = say(f"relationship.{'plural.' if plural else ''}{city.relationship}")
+def relationship(say: Speaker, city: City) -> str:
+    kind = say(f"relationship.{city.relationship}")
     return say("relationship.planned", relationship=kind) if city.planned else kind
+
+
+def whose_relationship(say: Speaker, city: City) -> str:
+    """The relationship, saying whose partner the city is when it is not the home city's
+    ("Shiga Prefecture's sister state")."""
+    kind = relationship(say, city)
+    partner = city.partner_of(say.language)
+    return say("relationship.of", partner=partner, relationship=kind) if partner else kind
 
 
 def city_line(say: Speaker, city: City) -> str:
@@ -49,7 +57,7 @@ def city_line(say: Speaker, city: City) -> str:
         "city.list.line",
         name=city.name(say.language),
         other=other,
-        relationship=relationship(say, city),
+        relationship=whose_relationship(say, city),
         since=format_since(say, city.since),
         country=country_name(say, city.country),
     )
@@ -62,7 +70,7 @@ def city_embed(say: Speaker, city: City) -> discord.Embed:
         description=city.description(lang)[:EMBED_DESCRIPTION_LIMIT],
         colour=discord.Colour.teal(),
     )
-    embed.add_field(name=say("city.info.relationship"), value=relationship(say, city))
+    embed.add_field(name=say("city.info.relationship"), value=whose_relationship(say, city))
     embed.add_field(name=say("city.info.since"), value=format_since(say, city.since))
     embed.add_field(
         name=say("city.info.location"),
@@ -89,34 +97,64 @@ def city_embed(say: Speaker, city: City) -> discord.Embed:
     return embed
 
 
-def render_answer(say: Speaker, answer: Answer, home: str) -> str:
+def _scope(say: Speaker, scope: Scope) -> str:
+    kind = (
+        say(f"relationship.plural.{scope.relationship}")
+        if scope.relationship
+        else say("ask.scope.all")
+    )
+    if scope.year is not None:
+        return say("ask.scope.in_year", kind=kind, year=scope.year)
+    if scope.country is not None:
+        key = "ask.scope.outside" if scope.outside else "ask.scope.in_country"
+        return say(key, kind=kind, country=country_name(say, scope.country))
+    return kind
+
+
+def _listed(say: Speaker, city: City) -> str:
+    name = city.name(say.language)
+    return say("ask.planned_name", name=name) if city.planned else name
+
+
+def render_answer(say: Speaker, answer: Answer, association: Association) -> str:
+    """The reply to /city ask: the sentence, then its source on a line of small print."""
     lang = say.language
     city = answer.city
-    names = [c.name(lang) for c in answer.cities]
-    values: dict[str, object] = {
-        "home": home,
-        "cities": say("list.separator").join(names) or say("list.none"),
-        "count": len(names),
-        **answer.values,
-    }
-    if "country" in answer.values:
-        values["country"] = country_name(say, answer.values["country"])
-    if "relationship" in answer.values:
-        values["relationship"] = say(f"relationship.plural.{answer.values['relationship']}")
-    if city is not None:
-        values.update(
-            city=city.name(lang),
-            since=format_since(say, city.since),
-            region=city.region(lang),
-            description=city.description(lang),
-            links=" ".join(link.url for link in city.links),
-        )
-        values.setdefault("relationship", relationship(say, city))
-        values.setdefault("country", country_name(say, city.country))
-    sentence = say(answer.key, **values)
+    if answer.key == "ask.standing":
+        sentence = standing_text(say, answer.values["standing"])
+    else:
+        values: dict[str, object] = {
+            "home": association.home(lang),
+            "cities": say("list.separator").join(_listed(say, c) for c in answer.cities)
+            or say("list.none"),
+            **answer.values,
+        }
+        if isinstance(answer.values.get("scope"), Scope):
+            values["scope"] = _scope(say, answer.values["scope"])
+        if city is not None:
+            values.update(
+                home=city.partner_of(lang) or association.home(lang),
+                city=city.name(lang),
+                since=format_since(say, city.since),
+                region=city.region(lang),
+                links=" ".join(link.url for link in city.links),
+                relationship=relationship(say, city),
+                country=country_name(say, city.country),
+            )
+        if len(answer.cities) == 2 and city is not None:
+            other = answer.cities[1]
+            values.update(other=other.name(lang), other_since=format_since(say, other.since))
+        sentence = say(answer.key, **values)
     what = say(answer.source)
     source = say("ask.cited", what=f"{city.name(lang)} · {what}" if city else what)
     return f"{sentence}\n-# {source}"
+
+
+def render_reply(say: Speaker, found: Answer | NotFound, association: Association) -> str:
+    if isinstance(found, NotFound):
+        names = say("list.separator").join(c.name(say.language) for c in found.suggestions)
+        return say("ask.unknown", cities=names or say("list.none"))
+    return render_answer(say, found, association)
 
 
 def problem_lines(say: Speaker, error: CityDataError) -> list[str]:
@@ -169,22 +207,18 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
 
     @app_commands.command(name="ask", description="Ask a question about the partner cities")
     @app_commands.describe(
-        question="For example: When did Kusatsu and Pontiac become sister cities?"
+        question="In English or Japanese, in your own words: e.g. Which partner city is the oldest?"
     )
     async def ask(
         self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 500]
     ) -> None:
         say = await Speaker.of(interaction)
-        cities = services(interaction).cities
-        today = services(interaction).clock.today()
-        answer = await cities.ask(guild_id(interaction), question, say.language, today)
-        if answer is None:
-            close = await cities.suggestions(guild_id(interaction), question)
-            names = say("list.separator").join(c.name(say.language) for c in close)
-            await say.send(say("ask.unknown", cities=names or say("list.none")))
-            return
-        home = await cities.home(guild_id(interaction), say.language)
-        await say.send(render_answer(say, answer, home))
+        svc = services(interaction)
+        found = await svc.questions.ask(
+            guild_id(interaction), question, say.language, svc.clock.today()
+        )
+        association = await svc.cities.association(guild_id(interaction))
+        await say.send(render_reply(say, found, association))
 
     @app_commands.command(name="export", description="Download this server's city data as a file")
     @staff_only()
@@ -222,7 +256,8 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
         name=[
             app_commands.Choice(
                 name=app_commands.locale_str(
-                    f"{presets.load(n).association_en} ({n})"[:100], key=f"choice.preset.{n}"
+                    f"{presets.load(n).association.name_en} ({n})"[:100],
+                    key=f"choice.preset.{n}",
                 ),
                 value=n,
             )
@@ -235,7 +270,7 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
         found = await services(interaction).cities.use_preset(
             guild_id(interaction), interaction.user.id, name
         )
-        association = presets.load(name).association(say.language)
+        association = presets.load(name).association.name(say.language)
         await say.send(say("city.preset.done", name=association, count=len(found)))
 
 

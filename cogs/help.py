@@ -90,7 +90,11 @@ class Help(commands.Cog):
             title=say("help.title"),
             description=say(
                 "help.intro",
-                association=presets.load(settings.preset).association(say.language),
+                association=(
+                    (await svc.cities.association(interaction.guild_id)).name(say.language)
+                    if interaction.guild_id is not None
+                    else presets.load(settings.preset).association.name(say.language)
+                ),
                 amount=amount,
                 year=Span(year.start, year.end),
             ),

@@ -75,7 +75,7 @@ def settings_embed(say: Speaker, settings: GuildSettings) -> discord.Embed:
             "setup.show.preset",
             say(
                 "setup.show.preset_value",
-                association=presets.load(settings.preset).association(say.language),
+                association=presets.load(settings.preset).association.name(say.language),
                 name=settings.preset,
             ),
         ),

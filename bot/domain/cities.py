@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bot.domain import countries
 from bot.domain.errors import DomainError, Phrase, Term
 
 RELATIONSHIPS = ("sister_city", "friendship_city", "sister_state")
@@ -13,28 +14,6 @@ SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 SINCE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 URL = re.compile(r"^https?://[^\s]{3,300}$")
 MAX_CITIES = 1_000
-
-# Countries by ISO code: English name, Japanese name, other ways people write them.
-COUNTRIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "JP": ("Japan", "日本", ("japanese", "にほん", "にっぽん", "国内", "domestic")),
-    "US": (
-        "the United States",
-        "アメリカ合衆国",
-        ("united states", "usa", "u.s.", "u.s.a.", "america", "american", "アメリカ", "米国"),
-    ),
-    "CN": ("China", "中国", ("chinese", "prc", "ちゅうごく", "中華人民共和国")),
-    "KR": ("South Korea", "韓国", ("korea", "korean", "かんこく", "大韓民国")),
-    "TW": ("Taiwan", "台湾", ("taiwanese", "たいわん")),
-    "CA": ("Canada", "カナダ", ("canadian",)),
-    "AU": ("Australia", "オーストラリア", ("australian", "豪州")),
-    "NZ": ("New Zealand", "ニュージーランド", ()),
-    "GB": ("the United Kingdom", "イギリス", ("uk", "britain", "england", "英国")),
-    "FR": ("France", "フランス", ("french",)),
-    "DE": ("Germany", "ドイツ", ("german",)),
-    "IT": ("Italy", "イタリア", ("italian",)),
-    "BR": ("Brazil", "ブラジル", ("brazilian",)),
-    "MX": ("Mexico", "メキシコ", ("mexican",)),
-}
 
 
 @dataclass(frozen=True)
@@ -86,6 +65,10 @@ class City:
     links: tuple[Link, ...] = ()
     subsidy_eligible: bool = True
     planned: bool = False
+    # Whose partner this place is, when not the association's home city: Michigan is the sister
+    # state of Shiga Prefecture, not of Kusatsu City. Empty means the home city's own partner.
+    partner_of_en: str = ""
+    partner_of_ja: str = ""
     order: int = 0
 
     def name(self, language: str) -> str:
@@ -99,6 +82,14 @@ class City:
 
     def facts(self, language: str) -> tuple[str, ...]:
         return self.facts_ja if language == "ja" else self.facts_en
+
+    def partner_of(self, language: str) -> str:
+        return self.partner_of_ja if language == "ja" else self.partner_of_en
+
+    @property
+    def is_home_partner(self) -> bool:
+        """The association's own partner (not a partner of its prefecture or state)."""
+        return not (self.partner_of_en or self.partner_of_ja)
 
     def all_names(self) -> tuple[str, ...]:
         return (self.name_en, self.name_ja, self.slug, *self.aliases)
@@ -114,6 +105,8 @@ class City:
             "region_en": self.region_en,
             "region_ja": self.region_ja,
             "relationship": self.relationship,
+            "partner_of_en": self.partner_of_en,
+            "partner_of_ja": self.partner_of_ja,
             "planned": self.planned,
             "since": self.since.iso(),
             "subsidy_eligible": self.subsidy_eligible,
@@ -126,12 +119,39 @@ class City:
 
 
 @dataclass(frozen=True)
+class Association:
+    """Who the data belongs to: the association, and the home city whose partners the cities are
+    (unless a city says it is another's partner)."""
+
+    name_en: str
+    name_ja: str
+    home_en: str
+    home_ja: str
+    home_country: str = "JP"
+
+    def name(self, language: str) -> str:
+        return self.name_ja if language == "ja" else self.name_en
+
+    def home(self, language: str) -> str:
+        return self.home_ja if language == "ja" else self.home_en
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name_en": self.name_en,
+            "name_ja": self.name_ja,
+            "home_en": self.home_en,
+            "home_ja": self.home_ja,
+            "home_country": self.home_country,
+        }
+
+
+@dataclass(frozen=True)
 class Problem:
     """One bad field in city data: where (``cities[2].since``), what kind, and a detail in the
     reader's language (a catalogue Term or Phrase, the allowed values, or the value found)."""
 
     field: str
-    kind: str  # missing | type | format | value | length | duplicate
+    kind: str  # missing | type | format | value | country | length | duplicate
     detail: str | Term | Phrase | tuple[str, ...] = ""
 
 
@@ -151,11 +171,17 @@ _TEXT_LIMITS = {
     "region_en": 200,
     "region_ja": 200,
     "relationship": 20,
+    "partner_of_en": 100,
+    "partner_of_ja": 100,
     "since": 10,
     "description_en": 1_500,
     "description_ja": 1_500,
 }
-_REQUIRED = ("slug", "name_en", "name_ja", "country", "relationship", "since")
+_REQUIRED = (
+    "slug", "name_en", "name_ja", "country", "relationship", "since",
+    "home_en", "home_ja",
+)  # fmt: skip
+_ASSOCIATION_LIMITS = {"name_en": 200, "name_ja": 200, "home_en": 100, "home_ja": 100}
 _LIST_LIMITS = {"aliases": (30, 100), "facts_en": (30, 400), "facts_ja": (30, 400)}
 
 
@@ -168,17 +194,18 @@ class _Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def text(self, data: dict, name: str, where: str) -> str:
+    def text(self, data: dict, name: str, where: str, limits: dict[str, int] = _TEXT_LIMITS) -> str:
         value = data.get(name, "")
+        spot = f"{where}.{name}" if where else name
         if not isinstance(value, str):
-            self.problems.append(Problem(f"{where}.{name}", "type", _detail("text")))
+            self.problems.append(Problem(spot, "type", _detail("text")))
             return ""
         value = value.strip()
         if name in _REQUIRED and not value:
-            self.problems.append(Problem(f"{where}.{name}", "missing"))
-        elif len(value) > _TEXT_LIMITS[name]:
-            limit = Phrase("city.import.detail.characters", {"count": _TEXT_LIMITS[name]})
-            self.problems.append(Problem(f"{where}.{name}", "length", limit))
+            self.problems.append(Problem(spot, "missing"))
+        elif len(value) > limits[name]:
+            limit = Phrase("city.import.detail.characters", {"count": limits[name]})
+            self.problems.append(Problem(spot, "length", limit))
         return value
 
     def texts(self, data: dict, name: str, where: str) -> tuple[str, ...]:
@@ -210,8 +237,8 @@ def parse_city(data: Any, where: str, order: int, checker: _Checker) -> City | N
     if values["slug"] and not SLUG.match(values["slug"]):
         checker.problems.append(Problem(f"{where}.slug", "format", _detail("slug")))
     country = values["country"].upper()
-    if country and country not in COUNTRIES:
-        checker.problems.append(Problem(f"{where}.country", "value", tuple(COUNTRIES)))
+    if country and not countries.is_country(country):
+        checker.problems.append(Problem(f"{where}.country", "country", country[:10]))
     if values["relationship"] and values["relationship"] not in RELATIONSHIPS:
         checker.problems.append(Problem(f"{where}.relationship", "value", RELATIONSHIPS))
     since = Since.parse(values["since"]) if values["since"] else None
@@ -245,6 +272,8 @@ def parse_city(data: Any, where: str, order: int, checker: _Checker) -> City | N
         region_en=values["region_en"],
         region_ja=values["region_ja"],
         relationship=values["relationship"],
+        partner_of_en=values["partner_of_en"],
+        partner_of_ja=values["partner_of_ja"],
         since=since,
         description_en=values["description_en"],
         description_ja=values["description_ja"],
@@ -258,15 +287,51 @@ def parse_city(data: Any, where: str, order: int, checker: _Checker) -> City | N
     )
 
 
-def parse_cities(data: Any) -> list[City]:
-    """Validate a whole file's ``cities``; raise :class:`CityDataError` listing every bad field."""
+def _parse_association(data: dict, checker: _Checker) -> Association | None:
+    before = len(checker.problems)
+    values = {
+        name: checker.text(data, name, "", _ASSOCIATION_LIMITS) for name in _ASSOCIATION_LIMITS
+    }
+    home_country = data.get("home_country", "JP")
+    if not isinstance(home_country, str) or not countries.is_country(home_country.upper()):
+        checker.problems.append(Problem("home_country", "country", str(home_country)[:10]))
+        home_country = "JP"
+    if len(checker.problems) > before:
+        return None
+    return Association(
+        name_en=values["name_en"],
+        name_ja=values["name_ja"],
+        home_en=values["home_en"],
+        home_ja=values["home_ja"],
+        home_country=home_country.upper(),
+    )
+
+
+def parse_file(data: Any) -> tuple[Association, list[City]]:
+    """Validate a whole file (a preset, an export, an import): the association it belongs to and
+    its cities. Raise :class:`CityDataError` listing every bad field."""
     checker = _Checker()
+    if not isinstance(data, dict):
+        raise CityDataError([Problem("file", "type", "table")])
+    association = _parse_association(data, checker)
+    cities = _parse_cities(data, checker)
+    if association is None:
+        raise CityDataError(checker.problems)
+    return association, cities
+
+
+def parse_cities(data: Any) -> list[City]:
+    """Validate a file's ``cities`` alone (as stored, one row a city)."""
+    return _parse_cities(data, _Checker())
+
+
+def _parse_cities(data: Any, checker: _Checker) -> list[City]:
     raw = data.get("cities") if isinstance(data, dict) else None
     if not isinstance(raw, list) or not raw:
-        raise CityDataError([Problem("cities", "missing")])
+        raise CityDataError([*checker.problems, Problem("cities", "missing")])
     if len(raw) > MAX_CITIES:
         limit = Phrase("city.import.detail.cities", {"count": MAX_CITIES})
-        raise CityDataError([Problem("cities", "length", limit)])
+        raise CityDataError([*checker.problems, Problem("cities", "length", limit)])
     cities = [parse_city(item, f"cities[{i}]", i + 1, checker) for i, item in enumerate(raw)]
     seen: set[str] = set()
     for index, city in enumerate(cities):

@@ -7,25 +7,16 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from bot.domain.cities import City, parse_cities
+from bot.domain.cities import Association, City, parse_file
 from bot.domain.settings import LANGUAGES
 
 
 @dataclass(frozen=True)
 class Preset:
     name: str
-    association_en: str
-    association_ja: str
-    home_en: str
-    home_ja: str
+    association: Association
     cities: tuple[City, ...]
     language: str = "en"  # what a server starting on this preset posts in
-
-    def home(self, language: str) -> str:
-        return self.home_ja if language == "ja" else self.home_en
-
-    def association(self, language: str) -> str:
-        return self.association_ja if language == "ja" else self.association_en
 
 
 def available() -> list[str]:
@@ -43,12 +34,5 @@ def load(name: str) -> Preset:
     language = data.get("language", "en")
     if language not in LANGUAGES:
         raise ValueError(f"preset {name}: language must be one of {LANGUAGES}, not {language!r}")
-    return Preset(
-        name,
-        data["name_en"],
-        data["name_ja"],
-        data["home_en"],
-        data["home_ja"],
-        tuple(parse_cities(data)),
-        language,
-    )
+    association, cities = parse_file(data)
+    return Preset(name, association, tuple(cities), language)

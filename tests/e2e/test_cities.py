@@ -128,8 +128,13 @@ async def test_import_reports_every_bad_field_and_changes_nothing(harness: Harne
         user=harness.world.admin,
         file=Attachment("cities.json", json.dumps(bad).encode()),
     )
-    assert reply.content.startswith("The file was not imported: 6 problem(s) found.")
+    assert reply.content.startswith("The file was not imported: 10 problem(s) found.")
+    assert "“ZZ” is not an ISO 3166 country code" in reply.content
     for field in (
+        "name_en",
+        "name_ja",
+        "home_en",
+        "home_ja",
         "cities[0].slug",
         "cities[0].country",
         "cities[0].relationship",
