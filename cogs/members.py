@@ -13,14 +13,28 @@ from discord.ext import commands, tasks
 from bot.checks import staff_only
 from bot.domain.clock import TOKYO
 from bot.domain.dates import Span
+from bot.domain.member_csv import ServerMember, lookup_query
+from bot.files.csv_file import csv_file
+from bot.i18n import t
 from bot.interactions import Speaker, services
-from bot.services.members import ImportResult, Registered
+from bot.services.members import ImportResult, MemberService, Registered
+from db.members import MemberRecord
 
 log = logging.getLogger(__name__)
 
 LIST_LINES = 20
 PROBLEM_LINES = 20
 DAILY_AT = time(0, 5, tzinfo=TOKYO)
+LOOKUP_LIMIT = 100  # members Discord returns for one username (its maximum)
+
+
+def name_text(say: Speaker, name: str | None, from_discord: bool, forgotten: bool = False) -> str:
+    if forgotten:
+        return say("member.name.former")
+    if not name:
+        return say("member.name.none")
+    name = discord.utils.escape_markdown(name)
+    return say("member.name.from_discord", name=name) if from_discord else name
 
 
 def registration_text(say: Speaker, user: discord.abc.User, done: Registered) -> str:
@@ -31,9 +45,57 @@ def registration_text(say: Speaker, user: discord.abc.User, done: Registered) ->
         span=Span(done.valid_from, done.expires),
         number=number,
     )
+    text += "\n" + say("member.add.name", name=name_text(say, done.name, done.name_from_discord))
+    if done.name_from_discord:
+        text += "\n" + say("member.add.name_hint")
     if not done.member_today:
         text += "\n" + say("member.add.not_today")
     return text
+
+
+def registry_file(language: str, records: list[MemberRecord], members: MemberService) -> bytes:
+    """The registry as the office's spreadsheet: headers and states in the server's language."""
+    columns = ("name", "reading", "name_source", "number", "since", "expires", "status", "user_id")
+    return csv_file(
+        [t(language, f"csv.members.{c}") for c in columns],
+        (
+            [
+                t(language, "member.name.former") if r.forgotten else r.name,
+                r.reading,
+                t(language, f"csv.members.source.{'discord' if r.name_from_discord else 'office'}")
+                if r.name
+                else None,
+                r.period.number,
+                r.period.valid_from,
+                r.period.expires,
+                t(language, f"member.status.{members.status(r.period)}"),
+                str(r.user_id),
+            ]
+            for r in records
+        ),
+    )
+
+
+async def lookup_usernames(
+    guild: discord.Guild, usernames: list[str]
+) -> dict[str, list[ServerMember] | None]:
+    """Ask Discord which members of the server each username could name (a gateway request
+    that needs no privileged intent). None for a username Discord did not answer about."""
+    found: dict[str, list[ServerMember] | None] = {}
+    for username in usernames:
+        try:
+            matches = await guild.query_members(
+                query=lookup_query(username), limit=LOOKUP_LIMIT, cache=False
+            )
+        except (TimeoutError, discord.ClientException):
+            log.warning("Discord did not answer a member lookup in guild %s", guild.id)
+            found[username] = None
+            continue
+        found[username] = [
+            ServerMember(m.id, m.name, tuple(n for n in (m.nick, m.global_name) if n), m.bot)
+            for m in matches
+        ]
+    return found
 
 
 def import_text(say: Speaker, result: ImportResult) -> str:
@@ -46,6 +108,8 @@ def import_text(say: Speaker, result: ImportResult) -> str:
             bad=len(result.problems),
         )
     ]
+    if result.renamed:
+        lines.append(say("member.import.renamed", count=result.renamed))
     for problem in result.problems[:PROBLEM_LINES]:
         reason = say(problem.key, **problem.params)
         lines.append(say("member.import.line", line=problem.line, reason=reason))
@@ -87,8 +151,10 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
     @app_commands.describe(
         user="The member",
         number="Membership number (letters allowed)",
+        name="Name as the office writes it (default: their Discord display name)",
         since="First day of membership (default: start of this fiscal year)",
         expires="Last day of membership (default: end of this fiscal year)",
+        reading="Reading of the name in kana, e.g. ヤマダ ハナコ (optional)",
     )
     @staff_only()
     async def add(
@@ -96,8 +162,10 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
         interaction: discord.Interaction,
         user: discord.User,
         number: app_commands.Range[str, 1, 40] | None = None,
+        name: app_commands.Range[str, 1, 100] | None = None,
         since: app_commands.Range[str, 1, 40] | None = None,
         expires: app_commands.Range[str, 1, 40] | None = None,
+        reading: app_commands.Range[str, 1, 100] | None = None,
     ) -> None:
         say = await Speaker.of(interaction)
         if user.bot:
@@ -111,6 +179,8 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
             number=number,
             since=since,
             expires=expires,
+            name=name,
+            reading=reading,
         )
         await say.send(registration_text(say, user, done))
 
@@ -136,6 +206,7 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
         lines = [
             say(
                 "member.list.line",
+                name=name_text(say, r.name, r.name_from_discord, r.forgotten),
                 user=f"<@{r.user_id}>",
                 number=r.period.number or "–",
                 span=Span(r.period.valid_from, r.period.expires),
@@ -150,18 +221,23 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
             description="\n".join(lines),
             colour=discord.Colour.green(),
         )
-        data = members.registry_csv(records)
+        language = (await services(interaction).settings.get(interaction.guild_id)).language
+        data = registry_file(language, records, members)
         await say.send(embed=embed, file=discord.File(io.BytesIO(data), filename="members.csv"))
 
     @app_commands.command(name="import", description="Register members from a CSV file")
-    @app_commands.describe(file="CSV with a header: discord user id, membership number, expires")
+    @app_commands.describe(
+        file="CSV with a header: name, reading, discord user id (or username), number, expires"
+    )
     @staff_only()
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         say = await Speaker.of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        result = await services(interaction).members.import_csv(
-            interaction.guild_id, interaction.user.id, await file.read()
-        )
+        members = services(interaction).members
+        sheet = members.read_import(await file.read())
+        assert interaction.guild is not None  # a guild-only command
+        found = await lookup_usernames(interaction.guild, sheet.usernames)
+        result = await members.import_sheet(interaction.guild_id, interaction.user.id, sheet, found)
         await say.send(import_text(say, result))
 
 

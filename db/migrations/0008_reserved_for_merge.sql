@@ -1,0 +1,2 @@
+-- Reserved: another branch's migration takes this number when the branches are merged (issue 16
+-- was given 0011-0013). Applies nothing; delete this file at the merge.
