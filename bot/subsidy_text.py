@@ -9,6 +9,19 @@ from bot.services.subsidy import Standing
 
 
 def standing_text(say: Speaker, standing: Standing) -> str:
+    text = _outcome_text(say, standing)
+    if standing.waived:
+        text += "\n" + say("subsidy.check.waived", count=len(standing.waived))
+    viewer = say.interaction.user.id
+    for waived in standing.waived:
+        if waived.user_id == viewer:
+            text += "\n" + say(
+                "subsidy.check.waived_mine", id=waived.report_id, reason=waived.reason
+            )
+    return text
+
+
+def _outcome_text(say: Speaker, standing: Standing) -> str:
     year = say(
         "subsidy.year", year=standing.year.year, span=Span(standing.year.start, standing.year.end)
     )

@@ -22,9 +22,9 @@ from bot.services import subsidy_line
 from bot.services.cities import CityService
 from bot.services.settings import SettingsService
 from bot.services.transitions import Transitions
-from db import audit, ledger, trips
+from db import audit, ledger, reports, trips
 from db.database import Database
-from db.ledger import Grant
+from db.ledger import Grant, Waived
 
 MAX_METHOD = 100
 MAX_REASON = 500
@@ -39,6 +39,7 @@ class Standing:
     year: FiscalYear
     outcome: Outcome
     grant: Grant | None
+    waived: tuple[Waived, ...] = ()  # reports approved without the subsidy
 
 
 class SubsidyService:
@@ -70,7 +71,8 @@ class SubsidyService:
                 return Standing(city, year, Outcome(rules.OPEN), None)
             outcome = await subsidy_line.holder(conn, guild_id, city_id, year)
             grant = await ledger.live(conn, guild_id, city_id, year.year)
-        return Standing(city, year, outcome, grant)
+            waived = await ledger.waived(conn, guild_id, city_id, year.start, year.end)
+        return Standing(city, year, outcome, grant, tuple(waived))
 
     async def mine(self, guild_id: int, user_id: int) -> list[tuple[int, Explanation]]:
         """(trip id, why it does or does not receive the subsidy) for each of the member's trips.
@@ -91,6 +93,9 @@ class SubsidyService:
                 if key not in lines_of:
                     lines_of[key] = await subsidy_line.candidates(conn, guild_id, city_id, year)
                 why = _why(trip.id, lines_of[key])
+                if why.key == "subsidy.why.approved_no_subsidy":
+                    report = await reports.latest_for_trip(conn, trip.id)
+                    why = Explanation(why.key, {"reason": report.reason if report else ""})
                 if why.key == "subsidy.why.granted":
                     grant = await ledger.live(conn, guild_id, city_id, year.year)
                     if grant is not None and grant.state == "paid":

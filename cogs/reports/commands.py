@@ -28,7 +28,7 @@ def status_line(say: Speaker, view: ReportView) -> str:
         state=say(f"report.state.{report.state}"),
         count=report.units,
     )
-    if report.reason and report.state in (rules.CHANGES_REQUESTED, rules.REJECTED):
+    if report.reason and report.state in rules.REASON_SHOWN:
         line += "\n  " + say("report.review.reason", reason=report.reason[:300])
     if report.dm_failed:
         line += "\n  " + say("report.status.dm_failed")

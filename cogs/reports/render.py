@@ -25,6 +25,7 @@ FIELD_LIMIT = 1_024
 STATE_COLOURS = {
     rules.AWAITING: discord.Colour.gold(),
     rules.APPROVED: discord.Colour.green(),
+    rules.APPROVED_NO_SUBSIDY: discord.Colour.dark_green(),
     rules.CHANGES_REQUESTED: discord.Colour.orange(),
     rules.REJECTED: discord.Colour.red(),
     rules.WITHDRAWN: discord.Colour.light_grey(),
