@@ -6,6 +6,7 @@ import discord
 from discord import app_commands
 
 from bot.interactions import Speaker, services
+from bot.subsidy_text import payee
 
 CHOICE_NAME_LIMIT = 100
 
@@ -92,8 +93,11 @@ async def live_grants(
             id=g.id,
             city=city.name(say.language) if city else g.city_slug,
             year=g.fiscal_year,
+            payee=payee(say.language, g),
+            amount=f"{g.amount_yen:,}",
             state=say(f"subsidy.state.{g.state}"),
         )
-        if typed in label.casefold():
+        searched = f"{label} {g.member_reading or ''}".casefold()
+        if typed in searched:
             choices.append(_choice(label, str(g.id)))
     return choices

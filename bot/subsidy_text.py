@@ -4,8 +4,21 @@ from __future__ import annotations
 
 from bot.domain import subsidy as rules
 from bot.domain.dates import Span
+from bot.i18n import t
 from bot.interactions import Speaker
 from bot.services.subsidy import Standing
+from db.ledger import Grant
+
+
+def payee(language: str, grant: Grant) -> str:
+    """Whom the office pays: the member's name and membership number, as the registry has them
+    ("former member" once their data was erased)."""
+    if grant.member_forgotten:
+        return t(language, "member.name.former")
+    name = grant.member_name or t(language, "member.name.none")
+    if not grant.member_number:
+        return name
+    return t(language, "subsidy.payee", name=name, number=grant.member_number)
 
 
 def standing_text(say: Speaker, standing: Standing) -> str:

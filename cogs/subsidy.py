@@ -12,26 +12,53 @@ from discord.ext import commands
 
 from bot import autocomplete
 from bot.checks import staff_only
+from bot.domain.clock import TOKYO
 from bot.domain.dates import Span
 from bot.domain.outbox import MessageRef
+from bot.files.csv_file import csv_file
 from bot.i18n import t
 from bot.interactions import Speaker, services
 from bot.outbox import Rendered
 from bot.services.transitions import SUBSIDY_DM
-from bot.subsidy_text import standing_text
+from bot.subsidy_text import payee, standing_text
+from db.ledger import Grant
 
 LEDGER_LINES = 20
+LEDGER_COLUMNS = (
+    "grant", "fiscal_year", "city", "member_name", "reading", "membership_number",
+    "discord_user_id", "report", "report_title", "amount_yen", "state", "granted_at", "paid_on",
+    "paid_method", "void_reason",
+)  # fmt: skip
 
 
-def grant_line(say: Speaker, grant: Any, names: dict[str, str]) -> str:
+def grant_line(say: Speaker, grant: Grant, names: dict[str, str]) -> str:
     return say(
         "subsidy.ledger.line",
         id=grant.id,
         city=names.get(grant.city_slug, grant.city_slug),
+        payee=discord.utils.escape_markdown(payee(say.language, grant)),
         user=f"<@{grant.user_id}>",
         amount=f"{grant.amount_yen:,}",
         state=say(f"subsidy.state.{grant.state}"),
     )
+
+
+def ledger_file(language: str, grants: list[Grant], names: dict[str, str]) -> bytes:
+    """The ledger as the office's spreadsheet, headers and states in the server's language."""
+    former = t(language, "member.name.former")
+    return csv_file(
+        [t(language, f"csv.ledger.{c}") for c in LEDGER_COLUMNS],
+        (
+            [
+                g.id, g.fiscal_year, names.get(g.city_slug, g.city_slug),
+                former if g.member_forgotten else g.member_name, g.member_reading,
+                g.member_number, str(g.user_id), g.report_id, g.report_title, g.amount_yen,
+                t(language, f"subsidy.state.{g.state}"), g.granted_at.astimezone(TOKYO).date(),
+                g.paid_on, g.paid_method, g.void_reason,
+            ]
+            for g in grants
+        ),
+    )  # fmt: skip
 
 
 @app_commands.guild_only()
@@ -103,7 +130,12 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         embed = discord.Embed(
             title=title, description="\n".join(lines), colour=discord.Colour.green()
         )
-        data = svc.subsidy.ledger_csv(grants, names)
+        language = (await svc.settings.get(interaction.guild_id)).language
+        file_names = {
+            slug: c.name(language)
+            for slug, c in (await svc.cities.by_slug(interaction.guild_id)).items()
+        }
+        data = ledger_file(language, grants, file_names)
         await say.send(
             embed=embed, file=discord.File(io.BytesIO(data), filename=f"ledger-{fiscal.year}.csv")
         )

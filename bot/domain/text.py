@@ -137,8 +137,3 @@ def clean_text(text: str, limit: int, *, multiline: bool = False) -> str | None:
             kept.append(char)
     cleaned = "".join(kept).strip()[:limit].strip()
     return cleaned or None
-
-
-def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula when it opens a CSV (CSV injection)."""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text

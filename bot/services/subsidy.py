@@ -6,18 +6,16 @@ bot.services.transitions, in the same transaction as every change that can move 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from bot.domain import subsidy as rules
 from bot.domain.cities import City
-from bot.domain.clock import TOKYO, Clock
+from bot.domain.clock import Clock
 from bot.domain.errors import DomainError, Term
 from bot.domain.fiscal import FiscalYear
 from bot.domain.ids import parse_id
 from bot.domain.subsidy import Candidate, Explanation, Outcome
-from bot.domain.text import clean_text, spreadsheet_safe
+from bot.domain.text import clean_text
 from bot.services import subsidy_line
 from bot.services.cities import CityService
 from bot.services.settings import SettingsService
@@ -117,25 +115,6 @@ class SubsidyService:
     async def live_grants(self, guild_id: int) -> list[Grant]:
         async with self._db.read() as conn:
             return await ledger.live_grants(conn, guild_id, MAX_CHOICES)
-
-    def ledger_csv(self, grants: list[Grant], names: dict[str, str]) -> bytes:
-        """UTF-8 with a byte-order mark, so Excel opens Japanese correctly."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            ["grant", "fiscal_year", "city", "discord_user_id", "report", "amount_yen", "state",
-             "granted_at", "paid_on", "paid_method", "void_reason"]
-        )  # fmt: skip
-        for g in grants:
-            writer.writerow(
-                [
-                    g.id, g.fiscal_year, names.get(g.city_slug, g.city_slug), g.user_id,
-                    g.report_id, g.amount_yen, g.state, g.granted_at.astimezone(TOKYO).date(),
-                    g.paid_on or "", spreadsheet_safe(g.paid_method or ""),
-                    spreadsheet_safe(g.void_reason or ""),
-                ]
-            )  # fmt: skip
-        return out.getvalue().encode("utf-8-sig")
 
     # ------------------------------------------------------------------ staff
     async def pay(self, guild_id: int, actor_id: int, grant_ref: str, method: str) -> Grant:
