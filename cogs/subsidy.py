@@ -3,6 +3,7 @@ the ledger staff keep (paid, void)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 from typing import Any
 
@@ -15,10 +16,12 @@ from bot.checks import staff_only
 from bot.domain.clock import TOKYO
 from bot.domain.dates import Span
 from bot.domain.outbox import MessageRef
+from bot.files.chart import bar_chart
 from bot.files.csv_file import csv_file
 from bot.i18n import t
 from bot.interactions import Speaker, services
 from bot.outbox import Rendered
+from bot.services.subsidy import CityYear, Summary
 from bot.services.transitions import SUBSIDY_DM
 from bot.subsidy_text import payee, standing_text
 from db.ledger import Grant
@@ -59,6 +62,70 @@ def ledger_file(language: str, grants: list[Grant], names: dict[str, str]) -> by
             for g in grants
         ),
     )  # fmt: skip
+
+
+SUMMARY_COLUMNS = (
+    "city", "trips", "reports", "approved", "without_subsidy", "grant", "granted_yen", "paid_yen",
+)  # fmt: skip
+
+
+def _city_name(language: str, line: CityYear) -> str:
+    if line.city is None:
+        return t(language, "subsidy.summary.total") if not line.slug else line.slug
+    return line.city.name(language)
+
+
+def summary_line(say: Speaker, line: CityYear) -> str:
+    if not line.grant_state:  # the totals
+        grant = say(
+            "subsidy.summary.grant_total",
+            granted=f"{line.granted_yen:,}",
+            paid=f"{line.paid_yen:,}",
+        )
+    elif line.grant_state in ("granted", "paid"):
+        grant = say(f"subsidy.summary.grant.{line.grant_state}", amount=f"{line.granted_yen:,}")
+    else:
+        grant = say(f"subsidy.summary.state.{line.grant_state}")
+    return say(
+        "subsidy.summary.line",
+        city=_city_name(say.language, line),
+        trips=line.trips,
+        reports=line.reports,
+        approved=line.approved,
+        without=line.without_subsidy,
+        grant=grant,
+    )
+
+
+def summary_file(language: str, summary: Summary) -> bytes:
+    """The table for the general meeting's papers: one row per city, then the totals."""
+    return csv_file(
+        [t(language, f"csv.summary.{c}") for c in SUMMARY_COLUMNS],
+        (
+            [
+                _city_name(language, line), line.trips, line.reports, line.approved,
+                line.without_subsidy,
+                t(language, f"subsidy.summary.state.{line.grant_state}") if line.grant_state
+                else None,
+                line.granted_yen, line.paid_yen,
+            ]
+            for line in [*summary.cities, summary.total]
+        ),
+    )  # fmt: skip
+
+
+def summary_chart(language: str, summary: Summary, year_text: str) -> bytes:
+    """Trips logged and approved reports per city, labelled in ``language``."""
+    cities = summary.cities
+    return bar_chart(
+        t(language, "subsidy.summary.chart.title", year=year_text),
+        [_city_name(language, line) for line in cities],
+        [
+            (t(language, "subsidy.summary.chart.trips"), [line.trips for line in cities]),
+            (t(language, "subsidy.summary.chart.approved"), [line.approved for line in cities]),
+        ],
+        t(language, "subsidy.summary.chart.count"),
+    )
 
 
 @app_commands.guild_only()
@@ -138,6 +205,47 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         data = ledger_file(language, grants, file_names)
         await say.send(
             embed=embed, file=discord.File(io.BytesIO(data), filename=f"ledger-{fiscal.year}.csv")
+        )
+
+    @app_commands.command(
+        name="summary", description="The fiscal year in numbers per city, with a chart and a CSV"
+    )
+    @app_commands.describe(year="Fiscal year, e.g. 2025 (default: this one)")
+    @staff_only()
+    async def summary(
+        self,
+        interaction: discord.Interaction,
+        year: app_commands.Range[int, 2000, 2100] | None = None,
+    ) -> None:
+        say = await Speaker.of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        svc = services(interaction)
+        fiscal = await svc.subsidy.fiscal_year(interaction.guild_id, year)
+        summary = await svc.subsidy.summary(interaction.guild_id, fiscal)
+        # Files follow the server's language: they go into the association's papers.
+        language = (await svc.settings.get(interaction.guild_id)).language
+        span = Span(fiscal.start, fiscal.end)
+        file_year = t(language, "subsidy.year", year=fiscal.year, span=span)
+        png = await asyncio.to_thread(summary_chart, language, summary, file_year)
+        table = summary_file(language, summary)
+        lines = [summary_line(say, line) for line in summary.cities[:LEDGER_LINES]]
+        lines.append(summary_line(say, summary.total))
+        chart_name, table_name = f"summary-{fiscal.year}.png", f"summary-{fiscal.year}.csv"
+        embed = discord.Embed(
+            title=say(
+                "subsidy.summary.title",
+                year=say("subsidy.year", year=fiscal.year, span=span),
+            ),
+            description="\n".join(lines)[:4_000],
+            colour=discord.Colour.green(),
+        )
+        embed.set_image(url=f"attachment://{chart_name}")
+        await say.send(
+            embed=embed,
+            files=[
+                discord.File(io.BytesIO(png), filename=chart_name),
+                discord.File(io.BytesIO(table), filename=table_name),
+            ],
         )
 
     @app_commands.command(name="paid", description="Mark a grant paid")

@@ -20,13 +20,37 @@ from bot.services import subsidy_line
 from bot.services.cities import CityService
 from bot.services.settings import SettingsService
 from bot.services.transitions import Transitions
-from db import audit, ledger, reports, trips
+from db import audit, ledger, reports, summary, trips
 from db.database import Database
 from db.ledger import Grant, Waived
 
 MAX_METHOD = 100
 MAX_REASON = 500
 MAX_CHOICES = 25
+
+
+@dataclass(frozen=True)
+class CityYear:
+    """One city's line of /subsidy summary."""
+
+    city: City | None  # None for the totals
+    slug: str
+    trips: int
+    reports: int
+    approved: int  # published, with or without the subsidy
+    without_subsidy: int  # of which approved without the subsidy
+    grant_state: str  # granted | paid | reserved | open | not_eligible ("" for the totals)
+    granted_yen: int  # the live grant's amount, paid or not
+    paid_yen: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A fiscal year in numbers, for the general meeting."""
+
+    year: FiscalYear
+    cities: list[CityYear]
+    total: CityYear
 
 
 @dataclass(frozen=True)
@@ -100,6 +124,41 @@ class SubsidyService:
                         why = Explanation("subsidy.why.paid", {"day": grant.paid_on})
                 lines.append((trip.id, why))
         return lines
+
+    async def summary(self, guild_id: int, year: FiscalYear) -> Summary:
+        """Per city: trips logged, reports submitted, approved (and of those, without the
+        subsidy), the grant's state and amount, what was paid; and the totals."""
+        by_slug = await self._cities.by_slug(guild_id)
+        lines: list[CityYear] = []
+        async with self._db.read() as conn:
+            found = await summary.counts(conn, guild_id, year.start, year.end)
+            grants = {
+                g.city_id: g
+                for g in await ledger.of_year(conn, guild_id, year.year)
+                if g.state != "void"
+            }
+            for counts in found:
+                city = by_slug.get(counts.slug)
+                grant = grants.get(counts.city_id)
+                if grant is not None:
+                    state = grant.state
+                elif city is None or not city.subsidy_eligible:
+                    state = "not_eligible"
+                else:
+                    state = (await subsidy_line.holder(conn, guild_id, counts.city_id, year)).state
+                lines.append(
+                    CityYear(
+                        city, counts.slug, counts.trips, counts.reports, counts.approved,
+                        counts.without_subsidy, state, grant.amount_yen if grant else 0,
+                        grant.amount_yen if grant and grant.state == "paid" else 0,
+                    )
+                )  # fmt: skip
+        total = CityYear(
+            None, "", *(sum(getattr(line, f) for line in lines)
+                        for f in ("trips", "reports", "approved", "without_subsidy")),
+            "", sum(line.granted_yen for line in lines), sum(line.paid_yen for line in lines),
+        )  # fmt: skip
+        return Summary(year, lines, total)
 
     async def ledger(self, guild_id: int, year: int) -> list[Grant]:
         async with self._db.read() as conn:
