@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import time
+import re
+from datetime import time, timedelta
+from typing import Any
 
 import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot.checks import staff_only
+from bot.checks import require_staff, staff_only
 from bot.domain.clock import TOKYO
 from bot.domain.dates import Span
 from bot.domain.member_csv import ServerMember, lookup_query
+from bot.error_handler import answer_error
 from bot.files.csv_file import csv_file
 from bot.i18n import t
 from bot.interactions import Speaker, services
@@ -26,6 +29,51 @@ LIST_LINES = 20
 PROBLEM_LINES = 20
 DAILY_AT = time(0, 5, tzinfo=TOKYO)
 LOOKUP_LIMIT = 100  # members Discord returns for one username (its maximum)
+CONFIRM_FOR = timedelta(minutes=15)  # how long the Erase button of /member forget works
+
+
+class ForgetButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"member:forget:(?P<user>[0-9]{1,20}):(?P<asked>[0-9]{1,12})",
+):
+    """Confirms /member forget. The custom_id carries whom and when it was asked; everything
+    else is checked again when it is pressed (staff, a former member, nothing unpaid)."""
+
+    def __init__(self, user_id: int, asked: int, label: str = "") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label or None,
+                style=discord.ButtonStyle.danger,
+                custom_id=f"member:forget:{user_id}:{asked}",
+            )
+        )
+        self.user_id = user_id
+        self.asked = asked
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
+    ) -> ForgetButton:
+        return cls(int(match["user"]), int(match["asked"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        try:
+            await require_staff(interaction)
+            say = await Speaker.of(interaction)
+            svc = services(interaction)
+            asked_ago = svc.clock.now().timestamp() - self.asked
+            if not 0 <= asked_ago <= CONFIRM_FOR.total_seconds():
+                await say.send(say("member.forget.expired"))
+                return
+            await interaction.response.defer()  # erasing ends by rebuilding the database file
+            await svc.members.forget(interaction.guild_id, interaction.user.id, self.user_id)
+            await interaction.edit_original_response(
+                content=say("member.forget.done", user=f"<@{self.user_id}>"),
+                view=None,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except Exception as error:
+            await answer_error(interaction, error)
 
 
 def name_text(say: Speaker, name: str | None, from_discord: bool, forgotten: bool = False) -> str:
@@ -194,6 +242,29 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
         )
         await say.send(say("member.remove.done", user=user.mention))
 
+    @app_commands.command(
+        name="forget", description="Erase a former member's personal data, on their request"
+    )
+    @app_commands.describe(user="The former member")
+    @staff_only()
+    async def forget(self, interaction: discord.Interaction, user: discord.User) -> None:
+        say = await Speaker.of(interaction)
+        svc = services(interaction)
+        found = await svc.members.forgettable(interaction.guild_id, user.id)
+        asked = int(svc.clock.now().timestamp())
+        view = discord.ui.View(timeout=None)
+        view.add_item(ForgetButton(user.id, asked, label=say("member.forget.button")))
+        await say.send(
+            say(
+                "member.forget.confirm",
+                user=user.mention,
+                name=name_text(say, found.name, False),
+                reports=len(found.reports),
+                trips=found.trips,
+            ),
+            view=view,
+        )
+
     @app_commands.command(name="list", description="The member registry, with a CSV file")
     @staff_only()
     async def list_members(self, interaction: discord.Interaction) -> None:
@@ -242,4 +313,5 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
 
 
 async def setup(bot: commands.Bot) -> None:
+    bot.add_dynamic_items(ForgetButton)
     await bot.add_cog(Members(bot))

@@ -258,3 +258,13 @@ async def lines_of_member(conn: Connection, guild_id: int, user_id: int) -> set[
         (guild_id, user_id),
     )
     return {(r["city_id"], date.fromisoformat(r["trip_start_on"])) for r in rows}
+
+
+async def unpaid_of_member(conn: Connection, guild_id: int, user_id: int) -> list[int]:
+    """The member's grants that are granted but not yet paid."""
+    rows = await conn.fetchall(
+        "SELECT id FROM grants WHERE guild_id = ? AND user_id = ? AND state = 'granted' "
+        "ORDER BY id",
+        (guild_id, user_id),
+    )
+    return [r["id"] for r in rows]

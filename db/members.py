@@ -238,3 +238,12 @@ async def naming_of(
         (guild_id, user_id),
     )
     return None if r is None else (r["name"], r["name_reading"], bool(r["name_from_discord"]))
+
+
+async def forgotten(conn: Connection, guild_id: int, user_id: int) -> bool:
+    return bool(
+        await conn.fetchval(
+            "SELECT forgotten_at IS NOT NULL FROM members WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+    )

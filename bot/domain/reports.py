@@ -93,6 +93,12 @@ class Report:
     def published(self) -> bool:
         return self.state in PUBLISHED
 
+    @property
+    def erased(self) -> bool:
+        """Its author's data was erased on request (/member forget): a report is never accepted
+        without text otherwise."""
+        return not self.body
+
 
 SUBMITTED = "submitted"
 RESUBMITTED = "resubmitted"

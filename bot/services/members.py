@@ -26,11 +26,13 @@ from bot.domain.member_csv import (
 )
 from bot.domain.membership import Period, default_term, plan_registration
 from bot.domain.settings import GuildSettings
+from bot.domain.subsidy import IN_LINE
 from bot.domain.text import clean_text
 from bot.services import membership
 from bot.services.settings import SettingsService
 from bot.services.transitions import Transitions
-from db import audit, members
+from db import audit, erasure, ledger, members, trips
+from db import reports as db_reports
 from db.database import Connection, Database
 from db.members import MemberRecord
 
@@ -46,6 +48,15 @@ class Registered:
     member_today: bool
     name: str | None = None
     name_from_discord: bool = False
+
+
+@dataclass(frozen=True)
+class Forgettable:
+    """A former member whose personal data can be erased, and how much there is."""
+
+    name: str | None
+    reports: list[int]
+    trips: int
 
 
 @dataclass(frozen=True)
@@ -288,6 +299,46 @@ class MemberService:
         except DomainError as error:
             return RowProblem(row.line, error.key, error.params)
         return registered.kind
+
+    # ------------------------------------------------------------------ forgetting
+    async def forgettable(self, guild_id: int, user_id: int) -> Forgettable:
+        """What erasing the member would erase; :class:`DomainError` with the reason when they
+        cannot be forgotten (yet)."""
+        async with self._db.read() as conn:
+            return await self._forgettable(conn, guild_id, user_id)
+
+    async def forget(self, guild_id: int, actor_id: int, user_id: int) -> Forgettable:
+        """Erase a former member's personal data on request; the ledger keeps its amounts and
+        states, shown as a former member's."""
+        async with self._db.transaction() as conn:
+            found = await self._forgettable(conn, guild_id, user_id)
+            await erasure.erase_member(conn, guild_id, user_id, found.reports, self._clock.now())
+            await self._transitions.member_forgotten(
+                conn, guild_id, actor_id, user_id, found.reports
+            )
+        await self._db.erase_freed_pages()
+        return found
+
+    async def _forgettable(self, conn: Connection, guild_id: int, user_id: int) -> Forgettable:
+        today = self._clock.today()
+        naming = await members.naming_of(conn, guild_id, user_id)
+        periods = await members.periods(conn, guild_id, user_id)
+        if naming is None or not periods:
+            raise DomainError("member.forget.unknown")
+        if await members.forgotten(conn, guild_id, user_id):
+            raise DomainError("member.forget.already")
+        ongoing = [p for p in periods if p.live and p.expires >= today]
+        if ongoing:
+            raise DomainError("member.forget.active", expires=ongoing[-1].expires)
+        unpaid = await ledger.unpaid_of_member(conn, guild_id, user_id)
+        if unpaid:
+            raise DomainError("member.forget.unpaid", id=unpaid[0])
+        reports = await db_reports.of_member(conn, guild_id, user_id)
+        for report in reports:
+            if report.state in IN_LINE:
+                raise DomainError("member.forget.open_report", id=report.id)
+        logged = await trips.of_member(conn, guild_id, user_id, include_cancelled=True)
+        return Forgettable(naming[0], sorted(r.id for r in reports), len(logged))
 
     # ------------------------------------------------------------------ the role
     async def keep_roles_in_step(self, guild_id: int) -> None:

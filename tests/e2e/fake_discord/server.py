@@ -496,6 +496,8 @@ class FakeDiscord:
             for msg in self.messages.values()
             if msg.get("interaction_token") == token and not msg.get("followup")
         ]
+        if not original and "message" in interaction:  # a component's: the message it is on
+            original = [self.messages[int(interaction["message"]["id"])]]
         target = (
             original[0]
             if message_id == "@original" and original
