@@ -11,6 +11,7 @@ from discord import app_commands
 
 from bot.error_handler import answer_error
 from bot.interactions import Speaker, services
+from bot.subsidy_text import payee
 
 CHOICE_NAME_LIMIT = 100
 
@@ -120,8 +121,11 @@ async def live_grants(
             id=g.id,
             city=city.name(say.language) if city else g.city_slug,
             year=g.fiscal_year,
+            payee=payee(say.language, g),
+            amount=f"{g.amount_yen:,}",
             state=say(f"subsidy.state.{g.state}"),
         )
-        if typed in label.casefold():
+        searched = f"{label} {g.member_reading or ''}".casefold()
+        if typed in searched:
             choices.append(_choice(label, str(g.id)))
     return choices

@@ -116,12 +116,14 @@ def _listed(say: Speaker, city: City) -> str:
     return say("ask.planned_name", name=name) if city.planned else name
 
 
-def render_answer(say: Speaker, answer: Answer, association: Association) -> str:
+def render_answer(
+    say: Speaker, answer: Answer, association: Association, viewer: int | None
+) -> str:
     """The reply to /city ask: the sentence, then its source on a line of small print."""
     lang = say.language
     city = answer.city
     if answer.key == "ask.standing":
-        sentence = standing_text(say, answer.values["standing"])
+        sentence = standing_text(say, answer.values["standing"], viewer)
     else:
         values: dict[str, object] = {
             "home": association.home(lang),
@@ -150,11 +152,14 @@ def render_answer(say: Speaker, answer: Answer, association: Association) -> str
     return f"{sentence}\n-# {source}"
 
 
-def render_reply(say: Speaker, found: Answer | NotFound, association: Association) -> str:
+def render_reply(
+    say: Speaker, found: Answer | NotFound, association: Association, viewer: int | None
+) -> str:
+    """The reply to /city ask; ``viewer`` is who asked."""
     if isinstance(found, NotFound):
         names = say("list.separator").join(c.name(say.language) for c in found.suggestions)
         return say("ask.unknown", cities=names or say("list.none"))
-    return render_answer(say, found, association)
+    return render_answer(say, found, association, viewer)
 
 
 def problem_lines(say: Speaker, error: CityDataError) -> list[str]:
@@ -200,7 +205,7 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
             embed.set_field_at(
                 len(embed.fields) - 1,
                 name=say("city.info.subsidy"),
-                value=standing_text(say, standing),
+                value=standing_text(say, standing, interaction.user.id),
                 inline=False,
             )
         await say.send(embed=embed)
@@ -218,7 +223,7 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
             guild_id(interaction), question, say.language, svc.clock.today()
         )
         association = await svc.cities.association(guild_id(interaction))
-        await say.send(render_reply(say, found, association))
+        await say.send(render_reply(say, found, association, interaction.user.id))
 
     @app_commands.command(name="export", description="Download this server's city data as a file")
     @staff_only()

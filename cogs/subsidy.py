@@ -3,8 +3,9 @@ the ledger staff keep (paid, void)."""
 
 from __future__ import annotations
 
+import asyncio
 import io
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -17,51 +18,119 @@ from bot.domain.dates import Span
 from bot.domain.errors import Phrase
 from bot.domain.ids import parse_id
 from bot.domain.outbox import MessageRef
+from bot.files.chart import bar_chart
 from bot.files.csv_file import csv_file
 from bot.i18n import t
 from bot.interactions import Speaker, guild_id, services
 from bot.outbox import Rendered
+from bot.services.subsidy import CityYear, Summary
 from bot.services.transitions import SUBSIDY_DM
-from bot.subsidy_text import standing_text
+from bot.subsidy_text import payee, standing_text
+from db.ledger import Grant
 
 if TYPE_CHECKING:
     from bot.app import AssociationBot
-    from db.ledger import Grant
 
 LEDGER_LINES = 20
+LEDGER_COLUMNS = (
+    "grant", "fiscal_year", "city", "member_name", "reading", "membership_number",
+    "discord_user_id", "report", "report_title", "amount_yen", "state", "granted_at", "paid_on",
+    "paid_method", "void_reason",
+)  # fmt: skip
 
 
-def grant_line(say: Speaker, grant: Any, names: dict[str, str]) -> str:
+def grant_line(say: Speaker, grant: Grant, names: dict[str, str]) -> str:
     return say(
         "subsidy.ledger.line",
         id=grant.id,
         city=names.get(grant.city_slug, grant.city_slug),
+        payee=discord.utils.escape_markdown(payee(say.language, grant)),
         user=f"<@{grant.user_id}>",
         amount=f"{grant.amount_yen:,}",
         state=say(f"subsidy.state.{grant.state}"),
     )
 
 
-LEDGER_COLUMNS = (
-    "grant", "fiscal_year", "city", "user_id", "report", "amount", "state", "granted_on",
-    "paid_on", "paid_method", "void_reason",
-)  # fmt: skip
-
-
-def ledger_file(say: Speaker, grants: list[Grant], names: dict[str, str]) -> bytes:
-    """Headers and states in the reader's language; dates in ISO form (a spreadsheet reads
-    them as dates)."""
+def ledger_file(language: str, grants: list[Grant], names: dict[str, str]) -> bytes:
+    """The ledger as the office's spreadsheet, headers and states in the server's language."""
+    former = t(language, "member.name.former")
     return csv_file(
-        [say(f"file.ledger.{column}") for column in LEDGER_COLUMNS],
+        [t(language, f"csv.ledger.{c}") for c in LEDGER_COLUMNS],
         (
             [
-                g.id, g.fiscal_year, names.get(g.city_slug, g.city_slug), g.user_id, g.report_id,
-                g.amount_yen, say(f"subsidy.state.{g.state}"),
-                g.granted_at.astimezone(TOKYO).date(), g.paid_on, g.paid_method, g.void_reason,
+                g.id, g.fiscal_year, names.get(g.city_slug, g.city_slug),
+                former if g.member_forgotten else g.member_name, g.member_reading,
+                g.member_number, str(g.user_id), g.report_id, g.report_title, g.amount_yen,
+                t(language, f"subsidy.state.{g.state}"), g.granted_at.astimezone(TOKYO).date(),
+                g.paid_on, g.paid_method, g.void_reason,
             ]
             for g in grants
         ),
     )  # fmt: skip
+
+
+SUMMARY_COLUMNS = (
+    "city", "trips", "reports", "approved", "without_subsidy", "grant", "granted_yen", "paid_yen",
+)  # fmt: skip
+
+
+def _city_name(language: str, line: CityYear) -> str:
+    if line.city is None:
+        return t(language, "subsidy.summary.total") if not line.slug else line.slug
+    return line.city.name(language)
+
+
+def summary_line(say: Speaker, line: CityYear) -> str:
+    if not line.grant_state:  # the totals
+        grant = say(
+            "subsidy.summary.grant_total",
+            granted=f"{line.granted_yen:,}",
+            paid=f"{line.paid_yen:,}",
+        )
+    elif line.grant_state in ("granted", "paid"):
+        grant = say(f"subsidy.summary.grant.{line.grant_state}", amount=f"{line.granted_yen:,}")
+    else:
+        grant = say(f"subsidy.summary.state.{line.grant_state}")
+    return say(
+        "subsidy.summary.line",
+        city=_city_name(say.language, line),
+        trips=line.trips,
+        reports=line.reports,
+        approved=line.approved,
+        without=line.without_subsidy,
+        grant=grant,
+    )
+
+
+def summary_file(language: str, summary: Summary) -> bytes:
+    """The table for the general meeting's papers: one row per city, then the totals."""
+    return csv_file(
+        [t(language, f"csv.summary.{c}") for c in SUMMARY_COLUMNS],
+        (
+            [
+                _city_name(language, line), line.trips, line.reports, line.approved,
+                line.without_subsidy,
+                t(language, f"subsidy.summary.state.{line.grant_state}") if line.grant_state
+                else None,
+                line.granted_yen, line.paid_yen,
+            ]
+            for line in [*summary.cities, summary.total]
+        ),
+    )  # fmt: skip
+
+
+def summary_chart(language: str, summary: Summary, year_text: str) -> bytes:
+    """Trips logged and approved reports per city, labelled in ``language``."""
+    cities = summary.cities
+    return bar_chart(
+        t(language, "subsidy.summary.chart.title", year=year_text),
+        [_city_name(language, line) for line in cities],
+        [
+            (t(language, "subsidy.summary.chart.trips"), [line.trips for line in cities]),
+            (t(language, "subsidy.summary.chart.approved"), [line.approved for line in cities]),
+        ],
+        t(language, "subsidy.summary.chart.count"),
+    )
 
 
 @app_commands.guild_only()
@@ -83,7 +152,7 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         found = await svc.cities.get(guild_id(interaction), city)
         fiscal = await svc.subsidy.fiscal_year(guild_id(interaction), year)
         standing = await svc.subsidy.standing(guild_id(interaction), found, fiscal)
-        await say.send(standing_text(say, standing))
+        await say.send(standing_text(say, standing, interaction.user.id))
 
     @app_commands.command(
         name="mine", description="For each of your trips: subsidy or not, and why"
@@ -131,9 +200,55 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         embed = discord.Embed(
             title=title, description="\n".join(lines), colour=discord.Colour.green()
         )
-        data = ledger_file(say, grants, names)
+        language = (await svc.settings.get(guild_id(interaction))).language
+        file_names = {
+            slug: c.name(language)
+            for slug, c in (await svc.cities.by_slug(guild_id(interaction))).items()
+        }
+        data = ledger_file(language, grants, file_names)
         await say.send(
             embed=embed, file=discord.File(io.BytesIO(data), filename=f"ledger-{fiscal.year}.csv")
+        )
+
+    @app_commands.command(
+        name="summary", description="The fiscal year in numbers per city, with a chart and a CSV"
+    )
+    @app_commands.describe(year="Fiscal year, e.g. 2025 (default: this one)")
+    @staff_only()
+    async def summary(
+        self,
+        interaction: discord.Interaction,
+        year: app_commands.Range[int, 2000, 2100] | None = None,
+    ) -> None:
+        say = await Speaker.of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        svc = services(interaction)
+        fiscal = await svc.subsidy.fiscal_year(guild_id(interaction), year)
+        summary = await svc.subsidy.summary(guild_id(interaction), fiscal)
+        # Files follow the server's language: they go into the association's papers.
+        language = (await svc.settings.get(guild_id(interaction))).language
+        span = Span(fiscal.start, fiscal.end)
+        file_year = t(language, "subsidy.year", year=fiscal.year, span=span)
+        png = await asyncio.to_thread(summary_chart, language, summary, file_year)
+        table = summary_file(language, summary)
+        lines = [summary_line(say, line) for line in summary.cities[:LEDGER_LINES]]
+        lines.append(summary_line(say, summary.total))
+        chart_name, table_name = f"summary-{fiscal.year}.png", f"summary-{fiscal.year}.csv"
+        embed = discord.Embed(
+            title=say(
+                "subsidy.summary.title",
+                year=say("subsidy.year", year=fiscal.year, span=span),
+            ),
+            description="\n".join(lines)[:4_000],
+            colour=discord.Colour.green(),
+        )
+        embed.set_image(url=f"attachment://{chart_name}")
+        await say.send(
+            embed=embed,
+            files=[
+                discord.File(io.BytesIO(png), filename=chart_name),
+                discord.File(io.BytesIO(table), filename=table_name),
+            ],
         )
 
     @app_commands.command(name="paid", description="Mark a grant paid")

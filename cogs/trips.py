@@ -9,6 +9,8 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import autocomplete
+from bot.domain import reports as rules
+from bot.domain.reports import Report
 from bot.interactions import Speaker, guild_id, services
 from bot.services.trips import TripView
 
@@ -18,13 +20,15 @@ if TYPE_CHECKING:
 LIST_LINES = 25
 
 
-def trip_line(say: Speaker, view: TripView, report_state: str | None) -> str:
+def trip_line(say: Speaker, view: TripView, report: Report | None) -> str:
     line = say("trip.label", city=view.city, span=view.trip.span)
-    if report_state is not None:
-        line += say("trip.list.report", state=say(f"report.state.{report_state}"))
+    if report is not None:
+        line += say("trip.list.report", state=say(f"report.state.{report.state}"))
     if view.trip.note:
         note = discord.utils.escape_markdown(view.trip.note.replace("\n", " ")[:80])
         line += say("trip.list.note", note=note)
+    if report is not None and report.reason and report.state == rules.APPROVED_NO_SUBSIDY:
+        line += "\n  " + say("report.review.reason", reason=report.reason[:300])
     return "• " + line
 
 
@@ -68,8 +72,8 @@ class Trips(
             await svc.members.require_member(guild_id(interaction), interaction.user.id)
             await say.send(say("trip.list.empty"))
             return
-        states = await svc.reports.states_by_trip(guild_id(interaction), interaction.user.id)
-        lines = [trip_line(say, v, states.get(v.trip.id)) for v in views[:LIST_LINES]]
+        latest = await svc.reports.latest_by_trip(guild_id(interaction), interaction.user.id)
+        lines = [trip_line(say, v, latest.get(v.trip.id)) for v in views[:LIST_LINES]]
         if len(views) > LIST_LINES:
             lines.append(say("trip.list.more", count=len(views) - LIST_LINES))
         embed = discord.Embed(

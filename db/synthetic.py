@@ -166,7 +166,7 @@ def _members(
 ) -> None:
     new = [u for u in everyone if u not in known]
     conn.executemany(
-        "INSERT INTO members (guild_id, user_id, display_name, role_held) VALUES (?, ?, ?, 1)",
+        "INSERT INTO members (guild_id, user_id, name, role_held) VALUES (?, ?, ?, 1)",
         ((guild_id, u, f"member {u % 100_000}") for u in new),
     )
     conn.executemany(

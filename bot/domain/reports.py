@@ -21,11 +21,21 @@ MAX_BODY = 4_000
 AWAITING = "awaiting"
 CHANGES_REQUESTED = "changes_requested"
 APPROVED = "approved"
+APPROVED_NO_SUBSIDY = "approved_no_subsidy"  # published, but out of the line for the subsidy
 REJECTED = "rejected"
 WITHDRAWN = "withdrawn"
+PUBLISHED = frozenset({APPROVED, APPROVED_NO_SUBSIDY})
 
-ACTIONS = {"approve": APPROVED, "changes": CHANGES_REQUESTED, "reject": REJECTED}
-NEEDS_REASON = frozenset({"changes", "reject"})
+# Review-post actions -> the state each decides, in the order of the buttons.
+ACTIONS = {
+    "approve": APPROVED,
+    "nosubsidy": APPROVED_NO_SUBSIDY,
+    "changes": CHANGES_REQUESTED,
+    "reject": REJECTED,
+}
+NEEDS_REASON = frozenset({"nosubsidy", "changes", "reject"})
+# The states whose staff reason the member reads wherever the report's state is shown.
+REASON_SHOWN = frozenset({APPROVED_NO_SUBSIDY, CHANGES_REQUESTED, REJECTED})
 MAX_REASON = 1_000
 
 _CJK = (
@@ -113,6 +123,16 @@ class Report:
         """The stored count, in the unit of the stored text, against the range given."""
         return Length(self.units, length_unit(self.body), minimum, maximum)
 
+    @property
+    def published(self) -> bool:
+        return self.state in PUBLISHED
+
+    @property
+    def erased(self) -> bool:
+        """Its author's data was erased on request (/member forget): a report is never accepted
+        without text otherwise."""
+        return not self.body
+
 
 SUBMITTED = "submitted"
 RESUBMITTED = "resubmitted"
@@ -134,6 +154,7 @@ EFFECTS = {
     SUBMITTED: Effects(new_review_post=True, tell_author=False, announce=False),
     RESUBMITTED: Effects(new_review_post=True, tell_author=False, announce=False),
     APPROVED: Effects(new_review_post=False, tell_author=True, announce=True),
+    APPROVED_NO_SUBSIDY: Effects(new_review_post=False, tell_author=True, announce=True),
     CHANGES_REQUESTED: Effects(new_review_post=False, tell_author=True, announce=False),
     REJECTED: Effects(new_review_post=False, tell_author=True, announce=False),
     WITHDRAWN: Effects(new_review_post=False, tell_author=False, announce=False),

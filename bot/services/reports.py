@@ -172,14 +172,14 @@ class ReportService:
             and live.get(t.trip.id, rules.CHANGES_REQUESTED) == rules.CHANGES_REQUESTED
         ]
 
-    async def states_by_trip(self, guild_id: int, user_id: int) -> dict[int, str]:
-        """The state of each trip's latest report."""
+    async def latest_by_trip(self, guild_id: int, user_id: int) -> dict[int, Report]:
+        """Each trip's latest report."""
         async with self._db.read() as conn:
             found = await reports.of_member(conn, guild_id, user_id)
-        states: dict[int, str] = {}
+        latest: dict[int, Report] = {}
         for report in found:  # newest first
-            states.setdefault(report.trip_id, report.state)
-        return states
+            latest.setdefault(report.trip_id, report)
+        return latest
 
     # ------------------------------------------------------------------ the staff's side
     async def decidable(self, guild_id: int, report_id: int) -> ReportView:
@@ -242,7 +242,7 @@ class ReportService:
     def _check_latest(latest: Report | None) -> None:
         if latest is not None and latest.state == rules.AWAITING:
             raise DomainError("report.awaiting_already")
-        if latest is not None and latest.state == rules.APPROVED:
+        if latest is not None and latest.published:
             raise DomainError("report.approved_already")
 
     async def _own(

@@ -20,13 +20,37 @@ from bot.services import subsidy_line
 from bot.services.cities import CityService
 from bot.services.settings import SettingsService
 from bot.services.transitions import Transitions
-from db import audit, ledger, trips
+from db import audit, ledger, reports, summary, trips
 from db.database import Database
-from db.ledger import Grant
+from db.ledger import Grant, Waived
 
 MAX_METHOD = 100
 MAX_REASON = 500
 MAX_CHOICES = 25
+
+
+@dataclass(frozen=True)
+class CityYear:
+    """One city's line of /subsidy summary."""
+
+    city: City | None  # None for the totals
+    slug: str
+    trips: int
+    reports: int
+    approved: int  # published, with or without the subsidy
+    without_subsidy: int  # of which approved without the subsidy
+    grant_state: str  # granted | paid | reserved | open | not_eligible ("" for the totals)
+    granted_yen: int  # the live grant's amount, paid or not
+    paid_yen: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A fiscal year in numbers, for the general meeting."""
+
+    year: FiscalYear
+    cities: list[CityYear]
+    total: CityYear
 
 
 @dataclass(frozen=True)
@@ -37,6 +61,7 @@ class Standing:
     year: FiscalYear
     outcome: Outcome
     grant: Grant | None
+    waived: tuple[Waived, ...] = ()  # reports approved without the subsidy
 
 
 class SubsidyService:
@@ -68,7 +93,8 @@ class SubsidyService:
                 return Standing(city, year, Outcome(rules.OPEN), None)
             outcome = await subsidy_line.holder(conn, guild_id, city_id, year)
             grant = await ledger.live(conn, guild_id, city_id, year.year)
-        return Standing(city, year, outcome, grant)
+            waived = await ledger.waived(conn, guild_id, city_id, year.start, year.end)
+        return Standing(city, year, outcome, grant, tuple(waived))
 
     async def mine(self, guild_id: int, user_id: int) -> list[tuple[int, Explanation]]:
         """(trip id, why it does or does not receive the subsidy) for each of the member's trips.
@@ -90,6 +116,9 @@ class SubsidyService:
                 if key not in lines_of:
                     lines_of[key] = await subsidy_line.candidates(conn, guild_id, city_id, year)
                 why = _why(trip.id, lines_of[key])
+                if why.key == "subsidy.why.approved_no_subsidy":
+                    report = await reports.latest_for_trip(conn, trip.id)
+                    why = Explanation(why.key, {"reason": report.reason if report else ""})
                 if why.key == "subsidy.why.granted":
                     grant = await ledger.live(conn, guild_id, city_id, year.year)
                     amount = grant.amount_yen if grant else settings.subsidy_amount_yen
@@ -98,6 +127,47 @@ class SubsidyService:
                     why = Explanation(why.key, {**why.params, "amount": f"{amount:,}"})
                 lines.append((trip.id, why))
         return lines
+
+    async def summary(self, guild_id: int, year: FiscalYear) -> Summary:
+        """Per city: trips logged, reports submitted, approved (and of those, without the
+        subsidy), the grant's state and amount, what was paid; and the totals."""
+        by_slug = await self._cities.by_slug(guild_id)
+        lines: list[CityYear] = []
+        async with self._db.read() as conn:
+            found = await summary.counts(conn, guild_id, year.start, year.end)
+            grants = {
+                g.city_id: g
+                for g in await ledger.of_year(conn, guild_id, year.year)
+                if g.state != "void"
+            }
+            for counts in found:
+                city = by_slug.get(counts.slug)
+                grant = grants.get(counts.city_id)
+                if grant is not None:
+                    state = grant.state
+                elif city is None or not city.subsidy_eligible:
+                    state = "not_eligible"
+                else:
+                    state = (await subsidy_line.holder(conn, guild_id, counts.city_id, year)).state
+                lines.append(
+                    CityYear(
+                        city, counts.slug, counts.trips, counts.reports, counts.approved,
+                        counts.without_subsidy, state, grant.amount_yen if grant else 0,
+                        grant.amount_yen if grant and grant.state == "paid" else 0,
+                    )
+                )  # fmt: skip
+        total = CityYear(
+            city=None,
+            slug="",
+            trips=sum(line.trips for line in lines),
+            reports=sum(line.reports for line in lines),
+            approved=sum(line.approved for line in lines),
+            without_subsidy=sum(line.without_subsidy for line in lines),
+            grant_state="",
+            granted_yen=sum(line.granted_yen for line in lines),
+            paid_yen=sum(line.paid_yen for line in lines),
+        )
+        return Summary(year, lines, total)
 
     async def ledger(self, guild_id: int, year: int) -> list[Grant]:
         async with self._db.read() as conn:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain import reports as report_rules
 from bot.domain.cities import City
 from bot.domain.clock import Clock
 from bot.domain.dates import parse_date
@@ -125,7 +126,7 @@ class TripService:
             view = await self.own_trip(conn, guild_id, user_id, reference)
             live = await reports.live_trip_ids(conn, guild_id, user_id)
             state = live.get(view.trip.id)
-            if state == "approved":
+            if state in report_rules.PUBLISHED:
                 raise DomainError("trip.cancel.approved")
             if state is not None:
                 raise DomainError("trip.cancel.report_open")

@@ -34,7 +34,7 @@ def status_line(say: Speaker, view: ReportView, settings: GuildSettings) -> str:
         state=say(f"report.state.{report.state}"),
         length=report.length(settings.report_min_units, settings.report_max_units),
     )
-    if report.reason and report.state in (rules.CHANGES_REQUESTED, rules.REJECTED):
+    if report.reason and report.state in rules.REASON_SHOWN:
         line += "\n  " + say("report.review.reason", reason=report.reason[:300])
     if report.dm_failed:
         line += "\n  " + say("report.status.dm_failed")

@@ -19,7 +19,7 @@ from bot.interactions import Speaker, guild_id, services
 from bot.services.reports import Form
 
 FORM = re.compile(r"report:form:(?P<trip>[0-9]{1,20})")
-REASON = re.compile(r"report:reason:(?P<report>[0-9]{1,20}):(?P<action>changes|reject)")
+REASON = re.compile(r"report:reason:(?P<report>[0-9]{1,20}):(?P<action>nosubsidy|changes|reject)")
 MODAL_TITLE_LIMIT = 45
 TEXT_DISPLAY_LIMIT = 1_500
 

@@ -25,6 +25,7 @@ FIELD_LIMIT = 1_024
 STATE_COLOURS = {
     rules.AWAITING: discord.Colour.gold(),
     rules.APPROVED: discord.Colour.green(),
+    rules.APPROVED_NO_SUBSIDY: discord.Colour.dark_green(),
     rules.CHANGES_REQUESTED: discord.Colour.orange(),
     rules.REJECTED: discord.Colour.red(),
     rules.WITHDRAWN: discord.Colour.light_grey(),
@@ -64,7 +65,7 @@ def review_embed(language: str, view: ReportView, minimum: int, maximum: int) ->
         id=report.id,
         state=t(language, f"report.state.{report.state}"),
     )
-    body = report.body
+    body = t(language, "report.erased") if report.erased else report.body
     if report.title:
         body = f"**{discord.utils.escape_markdown(report.title)}**\n\n{body}"
     embed = discord.Embed(
@@ -121,10 +122,11 @@ async def announcement(bot: AssociationBot, message: MessageRef) -> Rendered:
     title = report.title or t(language, "report.announce.default_title", city=view.trip.city)
     embed = discord.Embed(
         title=clip(title, 256),
-        description=clip(report.body, EMBED_DESCRIPTION_LIMIT),
+        description=clip(report.body or t(language, "report.erased"), EMBED_DESCRIPTION_LIMIT),
         colour=discord.Colour.blue(),
     )
-    embed.add_field(name=t(language, "report.field.author"), value=f"<@{report.user_id}>")
+    if not report.erased:
+        embed.add_field(name=t(language, "report.field.author"), value=f"<@{report.user_id}>")
     embed.add_field(name=t(language, "report.field.city"), value=view.trip.city.name(language))
     embed.add_field(
         name=t(language, "report.field.dates"),

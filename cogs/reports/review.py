@@ -1,6 +1,7 @@
-"""The persistent buttons: Approve / Request changes / Reject on a review post, and "Open my
-text again" under a refused report. They are DynamicItems: the custom_id carries the report or
-trip, the state comes from the database, and they keep working after a restart."""
+"""The persistent buttons: Approve / Approve without subsidy / Request changes / Reject on a
+review post, and "Open my text again" under a refused report. They are DynamicItems: the
+custom_id carries the report or trip, the state comes from the database, and they keep working
+after a restart."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from cogs.reports.forms import open_modal, open_report_form, reason_modal
 
 ACTION_STYLES = {
     "approve": discord.ButtonStyle.success,
+    "nosubsidy": discord.ButtonStyle.secondary,
     "changes": discord.ButtonStyle.primary,
     "reject": discord.ButtonStyle.danger,
 }
@@ -26,7 +28,7 @@ ACTION_STYLES = {
 
 class ReviewButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"report:(?P<id>[0-9]{1,20}):(?P<action>approve|changes|reject)",
+    template=r"report:(?P<id>[0-9]{1,20}):(?P<action>approve|nosubsidy|changes|reject)",
 ):
     def __init__(
         self, report_id: int, action: str, label: str = "", disabled: bool = False
@@ -95,7 +97,7 @@ class WriteButton(
 
 def review_view(language: str, report: Report) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    for action in ("approve", "changes", "reject"):
+    for action in rules.ACTIONS:
         view.add_item(
             ReviewButton(
                 report.id,

@@ -93,13 +93,17 @@ def judge(case: Case, reply: str, refused: bool) -> str:
 
 async def open_services(folder: Path) -> tuple[Database, Services]:
     db = await Database.open(folder / "eval.sqlite3")
-    await migrate(db)
-    services = Services.build(db, Settings(token="", database_path=folder / "eval.sqlite3"))
-    now = datetime.now(TOKYO)
-    services.clock.advance(datetime.combine(TODAY, now.time(), TOKYO) - now)
-    await services.cities.use_preset(GUILDS["inagi"], STAFF, "inagi")
-    raw = (HERE / "kanazawa.toml").read_bytes()
-    await services.cities.import_file(GUILDS["kanazawa"], STAFF, "kanazawa.toml", raw)
+    try:
+        await migrate(db)
+        services = Services.build(db, Settings(token="", database_path=folder / "eval.sqlite3"))
+        now = datetime.now(TOKYO)
+        services.clock.advance(datetime.combine(TODAY, now.time(), TOKYO) - now)
+        await services.cities.use_preset(GUILDS["inagi"], STAFF, "inagi")
+        raw = (HERE / "kanazawa.toml").read_bytes()
+        await services.cities.import_file(GUILDS["kanazawa"], STAFF, "kanazawa.toml", raw)
+    except BaseException:
+        await db.close()  # an open connection's thread would keep the test run from ending
+        raise
     return db, services
 
 
@@ -115,7 +119,7 @@ async def evaluate(cases: list[Case]) -> list[Judged]:
                 )
                 say = Speaker(None, case.language)  # type: ignore[arg-type]
                 association = await services.cities.association(guild)
-                reply = render_reply(say, found, association)
+                reply = render_reply(say, found, association, None)
                 refused = isinstance(found, NotFound)
                 judged.append(Judged(case, reply, judge(case, reply, refused)))
             return judged

@@ -108,10 +108,17 @@ class Interaction:
         ]
 
     def _original(self) -> dict:
-        return next(
-            m
-            for m in self.fake.messages.values()
-            if m.get("interaction_token") == self.token and not m.get("followup")
+        """The interaction's own message; for a component, the message it is on."""
+        return (
+            next(
+                (
+                    m
+                    for m in self.fake.messages.values()
+                    if m.get("interaction_token") == self.token and not m.get("followup")
+                ),
+                None,
+            )
+            or self.fake.messages[int(self.payload["message"]["id"])]
         )
 
 

@@ -163,7 +163,8 @@ def assert_stored_clean(harness: Harness) -> None:
         ("grants", "paid_method"),
         ("report_drafts", "body"),
         ("membership_periods", "number"),
-        ("members", "display_name"),
+        ("members", "name"),
+        ("members", "name_reading"),
     ]:
         for (value,) in harness.query(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"):
             assert clean(value), f"{table}.{column} stored {value[:80]!r}"

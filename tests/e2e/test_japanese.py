@@ -84,7 +84,7 @@ async def test_a_member_takes_part_in_japanese_and_the_server_posts_in_japanese(
     assert fields["訪問"] == f"ポンティアック市（{year}年8月3日〜10日）"
     assert fields["長さ"] == "375字（300〜600字）"
     labels = [c["label"] for row in post.data["components"] for c in row["components"]]
-    assert labels == ["承認", "修正を依頼", "却下"]
+    assert labels == ["承認", "承認（助成なし）", "修正を依頼", "却下"]
     assert "Report" not in text
 
     status = await harness.ask("report status", user=world.member, locale=JA)
@@ -185,17 +185,18 @@ async def test_staff_keep_the_ledger_and_the_registry_in_japanese(harness: Harne
     assert ledger.embeds[0]["title"] == (
         f"助成台帳　{year}年度（{year}年4月1日〜{year + 1}年3月31日）"
     )
-    assert f"ポンティアック市　<@{world.member.id}>　3,000円　助成決定" in text
+    assert f"ポンティアック市　Member　<@{world.member.id}>　3,000円　助成決定" in text
     call = next(c for c in harness.fake.calls if c.files.get(f"ledger-{year}.csv"))
     table = list(csv.reader(io.StringIO(call.files[f"ledger-{year}.csv"].decode("utf-8-sig"))))
     assert table[0] == [
-        "助成番号", "年度", "都市", "DiscordユーザーID", "レポート番号", "金額（円）", "状態",
-        "助成決定日", "支払日", "支払方法", "取消理由",
+        "助成番号", "年度", "都市", "氏名", "フリガナ", "会員番号", "DiscordユーザーID",
+        "レポート番号", "レポートのタイトル", "金額（円）", "状態", "助成決定日", "支払日",
+        "支払方法", "取消理由",
     ]  # fmt: skip
-    assert table[1][2] == "ポンティアック市" and table[1][6] == "助成決定"
+    assert table[1][2] == "ポンティアック市" and table[1][10] == "助成決定"
 
     [choice] = await harness.autocomplete("subsidy paid", "grant", "", user=world.staff, locale=JA)
-    assert choice["name"] == f"#1　ポンティアック市　{year}年度　助成決定"
+    assert choice["name"] == f"#1　ポンティアック市　{year}年度　Member　3,000円　助成決定"
     paid = await harness.ask(
         "subsidy paid", user=world.staff, locale=JA, grant=choice["value"], method="振込"
     )
@@ -214,7 +215,10 @@ async def test_staff_keep_the_ledger_and_the_registry_in_japanese(harness: Harne
     call = next(c for c in reversed(harness.fake.calls) if c.files.get("members.csv"))
     exported = call.files["members.csv"]
     header = next(csv.reader(io.StringIO(exported.decode("utf-8-sig"))))
-    assert header == ["DiscordユーザーID", "名前", "会員番号", "開始日", "有効期限", "状態"]
+    assert header == [
+        "氏名", "フリガナ", "氏名の出典", "会員番号", "開始日", "有効期限", "状態",
+        "DiscordユーザーID",
+    ]  # fmt: skip
     again = await (
         await harness.command(
             "member import", user=world.staff, locale=JA, file=Attachment("m.csv", exported)
@@ -254,7 +258,7 @@ async def test_import_errors_read_in_japanese(harness: Harness):
             "member import", user=world.staff, locale=JA, file=Attachment("m.csv", b"1,2\n")
         )
     ).reply()
-    assert "「DiscordユーザーID」の列" in japanese(no_header)
+    assert "「DiscordユーザーID」または「ユーザー名」の列" in japanese(no_header)
     bad_city = await (
         await harness.command(
             "city import",

@@ -35,7 +35,9 @@ async def test_happy_path_from_submit_to_announcement(harness: Harness):
     assert post.data["allowed_mentions"] == {"parse": [], "roles": [staff_role.id]}
     assert "Summer in Pontiac" in post.text and f"<@{world.member.id}>" in post.text
     assert "Pontiac · 3–10 August" in post.text and "400 words (300–600)" in post.text
-    assert custom_ids(post.data) == [f"report:{rid}:{a}" for a in ("approve", "changes", "reject")]
+    assert custom_ids(post.data) == [
+        f"report:{rid}:{a}" for a in ("approve", "nosubsidy", "changes", "reject")
+    ]
 
     click = await harness.click(post, f"report:{rid}:approve", user=world.staff)
     answer = await click.reply()

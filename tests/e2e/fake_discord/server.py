@@ -128,6 +128,7 @@ class FakeDiscord:
         self.dm_channels: dict[int, User] = {}  # DM channel id -> its user
         self.files: dict[str, bytes] = {}  # CDN path -> bytes of an attachment users "uploaded"
         self.listeners: list[Callable[[Call], None]] = []  # told of every call as it is handled
+        self.member_requests: list[dict] = []  # Request Guild Members (op 8) the bot sent
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
         self._seq = itertools.count(1)
@@ -177,6 +178,8 @@ class FakeDiscord:
                 self._session = []  # a new session: what the old one missed is gone
                 self._ws = ws
                 await self._send_ready(ws)
+            elif frame["op"] == 8:
+                await self._members_chunk(ws, frame["d"])
             elif frame["op"] == 6:
                 self.resumes += 1
                 # Discord replays what the session missed while it was away, then RESUMED. Events
@@ -191,6 +194,40 @@ class FakeDiscord:
         if self._ws is ws:
             self._ws = None
         return ws
+
+    async def _members_chunk(self, ws: web.WebSocketResponse, request: dict) -> None:
+        """Request Guild Members (op 8): the members whose username, global name or server
+        nickname starts with the query (as Discord matches it), in one GUILD_MEMBERS_CHUNK. A
+        prefix query needs no privileged intent; the whole list (an empty query) would."""
+        self.member_requests.append(request)
+        guild = self.world.guild
+        query = (request.get("query") or "").casefold()
+        limit = request.get("limit") or 100
+        if not query and not request.get("user_ids"):
+            await ws.close(code=4013, message=b"Disallowed intent(s).")
+            return
+        wanted = {int(i) for i in request.get("user_ids") or []}
+        found = [
+            m
+            for m in guild.members
+            if (wanted and m.user.id in wanted)
+            or (
+                query
+                and any(
+                    (name or "").casefold().startswith(query)
+                    for name in (m.user.name, m.user.name.title(), m.nick)
+                )
+            )
+        ][:limit]
+        chunk = {
+            "guild_id": str(guild.id),
+            "members": [m.payload() for m in found],
+            "chunk_index": 0,
+            "chunk_count": 1,
+        }
+        if request.get("nonce"):
+            chunk["nonce"] = request["nonce"]
+        await self._dispatch(ws, "GUILD_MEMBERS_CHUNK", chunk)
 
     async def _send_ready(self, ws: web.WebSocketResponse) -> None:
         guild = self.world.guild
@@ -501,6 +538,8 @@ class FakeDiscord:
             for msg in self.messages.values()
             if msg.get("interaction_token") == token and not msg.get("followup")
         ]
+        if not original and "message" in interaction:  # a component's: the message it is on
+            original = [self.messages[int(interaction["message"]["id"])]]
         target = (
             original[0]
             if message_id == "@original" and original

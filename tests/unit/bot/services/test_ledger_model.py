@@ -1,5 +1,6 @@
 """The ledger as a state machine: the real services on a real database, driven by every operation
-that can move a city's subsidy (submit, decide, resubmit, withdraw, void, pay, cancel a trip,
+that can move a city's subsidy (submit, decide (approve, approve without subsidy, request changes,
+reject), resubmit, withdraw, void, pay, cancel a trip,
 membership registered / ended / expired, days passing), and checked after every step against a
 small reference model of PRODUCT.md's rule, written here independently of bot.domain.subsidy.
 
@@ -70,7 +71,7 @@ class Model:
             ),
             key=lambda r: r["order"],
         )
-        for r in line:
+        for r in line:  # rejected, withdrawn and approved-without-subsidy reports are passed over
             if r["state"] == "approved":
                 return r["id"]
             if r["state"] in ("awaiting", "changes_requested"):
@@ -167,13 +168,16 @@ class LedgerMachine(RuleBasedStateMachine):
     @precondition(lambda self: self.model.reports)
     @rule(
         index=st.integers(0, 7),
-        action=st.sampled_from(["approve", "approve", "changes", "reject"]),
+        action=st.sampled_from(["approve", "approve", "nosubsidy", "changes", "reject"]),
     )
     def decide(self, index: int, action: str) -> None:
         r = self.pick(index)
         done = self.attempt(self.svc.reports.decide(GUILD, STAFF, r["id"], action, "because"))
         if done is not REFUSED:
-            r["state"] = done.report.state
+            expected = {"approve": "approved", "nosubsidy": "approved_no_subsidy",
+                        "changes": "changes_requested", "reject": "rejected"}[action]  # fmt: skip
+            assert r["state"] == "awaiting" and done.report.state == expected, (r, done.report)
+            r["state"] = expected
 
     @precondition(lambda self: self.model.reports)
     @rule(index=st.integers(0, 7))
@@ -328,5 +332,27 @@ def test_withdrawing_the_earlier_report_hands_the_subsidy_on() -> None:
         [grant] = machine.run(machine.svc.subsidy.live_grants(GUILD))
         assert (grant.report_id, grant.user_id) == (b, 12)
         assert machine.model.reports[a]["state"] == "withdrawn"
+    finally:
+        machine.teardown()
+
+
+def test_approving_the_earlier_report_without_subsidy_hands_the_subsidy_on() -> None:
+    """Report A (earlier) awaits review; report B (later, same city and year) is approved and
+    waits behind A; A is approved without the subsidy: B holds it at once, and A never does."""
+    machine = LedgerMachine()
+    try:
+        machine.submit(user=11, city="pontiac", back=10)
+        machine.submit(user=12, city="pontiac", back=10)
+        a, b = sorted(machine.model.reports)
+        machine.decide(index=1, action="approve")
+        assert machine.run(machine.svc.subsidy.live_grants(GUILD)) == []
+        machine.decide(index=0, action="nosubsidy")
+        machine.ledger_follows_the_rule()
+        [grant] = machine.run(machine.svc.subsidy.live_grants(GUILD))
+        assert (grant.report_id, grant.user_id) == (b, 12)
+        assert machine.model.reports[a]["state"] == "approved_no_subsidy"
+        machine.keep_the_books(action="void", index=0)  # B's grant voided: nobody is left
+        machine.ledger_follows_the_rule()
+        assert machine.run(machine.svc.subsidy.live_grants(GUILD)) == []
     finally:
         machine.teardown()
