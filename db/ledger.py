@@ -37,6 +37,7 @@ class Entry:
     state: str
     first_submitted_at: datetime
     trip_start: date
+    due_on: date | None = None  # the trip's deadline when the report was first sent
 
 
 _COLUMNS = (
@@ -64,7 +65,7 @@ def _grant(r: Any) -> Grant:
     )
 
 
-_ENTRY = "r.id, r.trip_id, r.user_id, r.state, r.first_submitted_at, r.trip_start_on"
+_ENTRY = "r.id, r.trip_id, r.user_id, r.state, r.first_submitted_at, r.trip_start_on, r.due_on"
 
 
 def _entry(r: Row) -> Entry:
@@ -75,6 +76,7 @@ def _entry(r: Row) -> Entry:
         r["state"],
         from_db(r["first_submitted_at"]),
         date.fromisoformat(r["trip_start_on"]),
+        date.fromisoformat(r["due_on"]) if r["due_on"] else None,
     )
 
 

@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.domain.deadlines import is_late
 from bot.domain.errors import DomainError, Term
 
 MAX_TITLE = 100
@@ -74,10 +75,17 @@ class Report:
     review_row: int | None = None  # the outbox row that posted the current review post
     city_id: int = 0  # the trip's city and first day, copied for the subsidy line's index
     trip_start: date | None = None
+    due_on: date | None = None  # the trip's due day when the report was first sent
 
     @property
     def open(self) -> bool:
         return self.state == AWAITING
+
+    @property
+    def late(self) -> bool:
+        """First sent after its trip's due day: it can be published, but does not queue for the
+        subsidy."""
+        return is_late(self.first_submitted_at, self.due_on)
 
 
 SUBMITTED = "submitted"
