@@ -19,6 +19,7 @@ from bot.services.bot_state import BotStateService
 from bot.services.cities import CityService
 from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
+from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
 from bot.services.settings import SettingsService
 from bot.services.subsidy import SubsidyService
@@ -40,6 +41,7 @@ class Services:
     trips: TripService
     reports: ReportService
     subsidy: SubsidyService
+    reminders: ReminderService
     backups: BackupService
 
     @classmethod
@@ -49,6 +51,7 @@ class Services:
         cities = CityService(db, settings)
         outbox = OutboxService(db, clock)
         transitions = Transitions(settings, outbox, clock)
+        settings.on_deadline_change(transitions.deadline_changed)
         trips = TripService(db, settings, cities, transitions, clock)
         return cls(
             clock=clock,
@@ -60,6 +63,7 @@ class Services:
             trips=trips,
             reports=ReportService(db, settings, trips, transitions, outbox, clock),
             subsidy=SubsidyService(db, settings, cities, transitions, clock),
+            reminders=ReminderService(db, settings, trips, outbox, clock),
             backups=BackupService(
                 config.database_path, config.backup_folder, config.backup_keep, clock
             ),

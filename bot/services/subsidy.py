@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from bot.domain import subsidy as rules
 from bot.domain.cities import City
 from bot.domain.clock import TOKYO, Clock
+from bot.domain.deadlines import overdue
 from bot.domain.errors import DomainError, Term
 from bot.domain.fiscal import FiscalYear
 from bot.domain.ids import parse_id
@@ -91,6 +92,12 @@ class SubsidyService:
                 if key not in lines_of:
                     lines_of[key] = await subsidy_line.candidates(conn, guild_id, city_id, year)
                 why = _why(trip.id, lines_of[key])
+                if why.key == "subsidy.why.no_report" and trip.report_due is not None:
+                    late = overdue(self._clock.today(), trip.report_due)
+                    why = Explanation(
+                        "subsidy.why.overdue" if late else "subsidy.why.no_report_by",
+                        {"day": trip.report_due},
+                    )
                 if why.key == "subsidy.why.granted":
                     grant = await ledger.live(conn, guild_id, city_id, year.year)
                     if grant is not None and grant.state == "paid":
