@@ -2,21 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import autocomplete
+from bot.domain import reports as report_rules
+from bot.domain.deadlines import overdue
 from bot.interactions import Speaker, services
 from bot.services.trips import TripView
 
 LIST_LINES = 25
+# the states of a trip's latest report in which the trip can take a (new) one
+WAITING_FOR_REPORT = (None, report_rules.REJECTED, report_rules.WITHDRAWN)
 
 
-def trip_line(say: Speaker, view: TripView, report_state: str | None) -> str:
+def due_text(say: Speaker, where: str, due: date, today: date) -> str:
+    """``where``: trip.log (a sentence) or trip.list (a few words)."""
+    return say(f"{where}.{'overdue' if overdue(today, due) else 'due'}", day=due)
+
+
+def trip_line(say: Speaker, view: TripView, report_state: str | None, today: date) -> str:
     line = say("trip.label", city=view.city, span=view.trip.span)
     if report_state is not None:
         line += " · " + say("trip.list.report", state=say(f"report.state.{report_state}"))
+    if view.trip.report_due is not None and report_state in WAITING_FOR_REPORT:
+        line += " · " + due_text(say, "trip.list", view.trip.report_due, today)
+        if view.trip.reminder_dm_failed:
+            line += " " + say("trip.list.reminder_failed")
     if view.trip.note:
         line += " — " + discord.utils.escape_markdown(view.trip.note.replace("\n", " ")[:80])
     return "• " + line
@@ -46,12 +61,14 @@ class Trips(
         note: app_commands.Range[str, 1, 500] | None = None,
     ) -> None:
         say = await Speaker.of(interaction)
-        view = await services(interaction).trips.log(
-            interaction.guild_id, interaction.user.id, city, start, end, note
+        svc = services(interaction)
+        view = await svc.trips.log(
+            interaction.guild_id, interaction.user.id, city, start, end, note, say.language
         )
-        await say.send(
-            say("trip.log.done", trip=say("trip.label", city=view.city, span=view.trip.span))
-        )
+        text = say("trip.log.done", trip=say("trip.label", city=view.city, span=view.trip.span))
+        if view.trip.report_due is not None:
+            text += "\n" + due_text(say, "trip.log", view.trip.report_due, svc.clock.today())
+        await say.send(text)
 
     @app_commands.command(name="list", description="Your trips, newest first")
     async def list_trips(self, interaction: discord.Interaction) -> None:
@@ -63,7 +80,8 @@ class Trips(
             await say.send(say("trip.list.empty"))
             return
         states = await svc.reports.states_by_trip(interaction.guild_id, interaction.user.id)
-        lines = [trip_line(say, v, states.get(v.trip.id)) for v in views[:LIST_LINES]]
+        today = svc.clock.today()
+        lines = [trip_line(say, v, states.get(v.trip.id), today) for v in views[:LIST_LINES]]
         if len(views) > LIST_LINES:
             lines.append(say("trip.list.more", count=len(views) - LIST_LINES))
         embed = discord.Embed(

@@ -8,12 +8,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import autocomplete
-from bot.checks import require_staff
+from bot.checks import require_staff, staff_only
 from bot.domain import reports as rules
+from bot.domain.ids import parse_id
 from bot.error_handler import answer_error
 from bot.interactions import Speaker, services
 from bot.services.reports import LengthRefused, ReportView
-from cogs.reports.forms import FORM, REASON, open_report_form, submitted_values
+from cogs.reports.forms import FORM, REASON, form_guild, open_report_form, submitted_values
+from cogs.reports.queue import send_queue
 from cogs.reports.review import write_again_view
 
 STATUS_LINES = 15
@@ -80,6 +82,11 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
         trip = say("trip.label", city=view.trip.city, span=view.trip.trip.span)
         await say.send(say("report.withdraw.done", id=view.report.id, trip=trip))
 
+    @app_commands.command(name="queue", description="Reports awaiting review, oldest first")
+    @staff_only()
+    async def queue(self, interaction: discord.Interaction) -> None:
+        await send_queue(interaction, offset=0)
+
     @commands.Cog.listener()
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         if interaction.type is not discord.InteractionType.modal_submit:
@@ -87,18 +94,22 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
         custom_id = (interaction.data or {}).get("custom_id", "")
         try:
             if match := FORM.fullmatch(custom_id):
-                await self._report_submitted(interaction, match["trip"])
+                guild = parse_id(match["guild"]) if match["guild"] else None
+                await self._report_submitted(interaction, match["trip"], guild)
             elif match := REASON.fullmatch(custom_id):
                 await self._reason_submitted(interaction, int(match["report"]), match["action"])
         except Exception as error:
             await answer_error(interaction, error)
 
-    async def _report_submitted(self, interaction: discord.Interaction, trip_ref: str) -> None:
+    async def _report_submitted(
+        self, interaction: discord.Interaction, trip_ref: str, guild_id: int | None
+    ) -> None:
         say = await Speaker.of(interaction)
         values = submitted_values(interaction.data or {})
+        guild = form_guild(interaction, guild_id)
         try:
             view = await services(interaction).reports.submit(
-                interaction.guild_id,
+                guild,
                 interaction.user.id,
                 trip_ref,
                 values.get("title"),
@@ -108,12 +119,15 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
         except LengthRefused as refused:
             await say.send(
                 say(refused.key, **refused.params) + "\n" + say("report.kept"),
-                view=write_again_view(say, refused.trip_id),
+                view=write_again_view(say, refused.trip_id, guild_id),
             )
             return
         trip = say("trip.label", city=view.trip.city, span=view.trip.trip.span)
         key = "report.received_again" if view.report.revision > 1 else "report.received"
-        await say.send(say(key, id=view.report.id, trip=trip, count=view.report.units))
+        text = say(key, id=view.report.id, trip=trip, count=view.report.units)
+        if view.report.late:
+            text += "\n" + say("report.received_late", day=view.report.due_on)
+        await say.send(text)
 
     async def _reason_submitted(
         self, interaction: discord.Interaction, report_id: int, action: str
