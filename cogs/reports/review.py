@@ -92,7 +92,7 @@ class WriteButton(
         cls, interaction: discord.Interaction, item: discord.ui.Item[Any], match: re.Match[str]
     ) -> WriteButton:
         guild = parse_id(match["guild"]) if match["guild"] else None
-        return cls(int(match["trip"]), guild_id=guild)
+        return cls(parse_id(match["trip"]) or 0, guild_id=guild)  # 0: no such trip
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:

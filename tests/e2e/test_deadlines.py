@@ -8,14 +8,27 @@ from datetime import date, time, timedelta
 from tests.e2e.fake_discord.interactions import custom_ids
 from tests.e2e.fake_discord.models import User
 from tests.e2e.harness import Harness, Message
-from tests.e2e.reporting import ENGLISH_400, dms_to, report_id, review_post, submit
+from tests.e2e.reporting import (
+    ENGLISH_400,
+    dms_to,
+    report_id,
+    restart_and_catch_up,
+    review_post,
+    submit,
+)
 
 DAY = timedelta(days=1)
 
 
-def a_day_in_september(harness: Harness) -> date:
-    """A fixed day in the middle of a fiscal year, so that every trip here shares one year."""
-    return date(harness.clock.today().year + 1, 9, 15)
+async def a_configured_september(harness: Harness, deadline: int | None) -> date:
+    """The association configured on a day in September (with a report deadline, if given): the
+    middle of a fiscal year, so that every trip here shares one year."""
+    today = date(harness.clock.today().year + 1, 9, 15)
+    harness.set_time(today)
+    await harness.configure()
+    if deadline is not None:
+        await set_deadline(harness, deadline)
+    return today
 
 
 async def set_deadline(harness: Harness, days: int) -> Message:
@@ -45,14 +58,6 @@ async def log_trip(
     return str(trip_id), reply
 
 
-async def restart_and_catch_up(harness: Harness) -> None:
-    """Restart the bot and wait until its catch-up has queued (and the outbox delivered) what
-    was due."""
-    bot = await harness.restart()
-    await bot.get_cog("Reminders").caught_up.wait()  # type: ignore[union-attr]
-    await harness.outbox_settled()
-
-
 def reminders_to(harness: Harness, user: User) -> list[dict]:
     return [
         m
@@ -65,10 +70,7 @@ async def test_reminders_7_and_1_days_before_each_once_and_none_once_pointless(
     harness: Harness,
 ):
     world = harness.world
-    today = a_day_in_september(harness)
-    harness.set_time(today)
-    await harness.configure()
-    await set_deadline(harness, 30)
+    today = await a_configured_september(harness, 30)
     await harness.register(world.member, world.member2, world.guest)
     start, end = today - 10 * DAY, today - 3 * DAY
     due = end + 30 * DAY  # 12 October
@@ -139,10 +141,7 @@ async def test_reminders_7_and_1_days_before_each_once_and_none_once_pointless(
 
 async def test_a_late_report_is_published_but_not_queued_for_the_subsidy(harness: Harness):
     world = harness.world
-    today = a_day_in_september(harness)
-    harness.set_time(today)
-    await harness.configure()
-    await set_deadline(harness, 30)
+    today = await a_configured_september(harness, 30)
     await harness.register(world.member, world.member2, since=f"{today.year - 1}-04-01")
     late_trip, logged = await log_trip(harness, world.member, today - 50 * DAY, today - 45 * DAY)
     due = today - 15 * DAY
@@ -185,9 +184,7 @@ async def test_a_changed_deadline_applies_to_trips_whose_deadline_has_not_passed
     harness: Harness,
 ):
     world = harness.world
-    today = a_day_in_september(harness)
-    harness.set_time(today)
-    await harness.configure()
+    today = await a_configured_september(harness, None)
     await harness.register(world.member, since=f"{today.year - 1}-04-01")
     recent, _ = await log_trip(harness, world.member, today - 6 * DAY, today - 5 * DAY)
     old, _ = await log_trip(harness, world.member, today - 60 * DAY, today - 58 * DAY)
@@ -229,10 +226,7 @@ async def test_a_changed_deadline_applies_to_trips_whose_deadline_has_not_passed
 async def test_a_reminder_to_closed_direct_messages_is_recorded_and_shown(harness: Harness):
     world = harness.world
     world.member.dm_open = False
-    today = a_day_in_september(harness)
-    harness.set_time(today)
-    await harness.configure()
-    await set_deadline(harness, 10)
+    today = await a_configured_september(harness, 10)
     await harness.register(world.member)
     await log_trip(harness, world.member, today - 2 * DAY, today - DAY)
     due = today + 9 * DAY

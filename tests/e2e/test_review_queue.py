@@ -3,7 +3,7 @@ deleted and put back, and the request for changes that opens the report form fro
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from tests.e2e.fake_discord.interactions import custom_ids
 from tests.e2e.harness import Harness, Message
@@ -14,6 +14,7 @@ from tests.e2e.reporting import (
     finished_trip,
     member_with_trip,
     report_id,
+    restart_and_catch_up,
     review_post,
     submit,
 )
@@ -38,6 +39,13 @@ async def many_reports(harness: Harness, count: int) -> list[int]:
         ids.append(int(report_id(await submit(harness, world.member, str(trip), ENGLISH_400))))
     await harness.outbox_settled()
     return ids
+
+
+async def one_report(harness: Harness) -> tuple[str, Message]:
+    """A member's report awaiting review, and its review post."""
+    trip = await member_with_trip(harness)
+    rid = report_id(await submit(harness, harness.world.member, trip, ENGLISH_400))
+    return rid, await review_post(harness, rid)
 
 
 def post_link(harness: Harness, rid: int) -> str:
@@ -121,17 +129,15 @@ async def test_the_daily_review_reminder_lists_reports_waiting_too_long_once_a_d
     today = date(harness.clock.today().year + 1, 9, 15)
     harness.set_time(today)
     ids = await many_reports(harness, 3)
-    harness.set_time(today + 2 * DAY)
-    bot = await harness.restart()
-    await bot.get_cog("Reminders").caught_up.wait()  # type: ignore[union-attr]
-    await harness.outbox_settled()
+    harness.set_time(today + 2 * DAY)  # they have waited 2 days: not long enough
+    await restart_and_catch_up(harness)
+    harness.set_time(today + 4 * DAY, time(8, 0))  # the day's post waits for 9:00
+    await restart_and_catch_up(harness)
     assert not [m for m in channel_messages(harness, "moderation") if not custom_ids(m)]
 
-    harness.set_time(today + 4 * DAY)
-    for _ in range(2):
-        bot = await harness.restart()
-        await bot.get_cog("Reminders").caught_up.wait()  # type: ignore[union-attr]
-        await harness.outbox_settled()
+    harness.set_time(today + 4 * DAY, time(11, 0))  # four days and an hour after they were sent
+    for _ in range(2):  # a start after 9:00, and another the same day
+        await restart_and_catch_up(harness)
         [post] = [m for m in channel_messages(harness, "moderation") if not custom_ids(m)]
     staff = world.guild.role("Staff")
     assert (
@@ -147,9 +153,7 @@ async def test_the_daily_review_reminder_lists_reports_waiting_too_long_once_a_d
     assert "daily, for reports waiting more than 3 days" in show.text
     await harness.ask("setup rules", user=world.admin, review_reminder_days=0)
     harness.set_time(today + 5 * DAY)
-    bot = await harness.restart()
-    await bot.get_cog("Reminders").caught_up.wait()  # type: ignore[union-attr]
-    await harness.outbox_settled()
+    await restart_and_catch_up(harness)
     assert len([m for m in channel_messages(harness, "moderation") if not custom_ids(m)]) == 1
 
 
@@ -157,9 +161,7 @@ async def test_a_deleted_review_post_is_posted_again_by_the_queue_and_still_deci
     harness: Harness,
 ):
     world = harness.world
-    trip = await member_with_trip(harness)
-    rid = report_id(await submit(harness, world.member, trip, ENGLISH_400))
-    lost = await review_post(harness, rid)
+    rid, lost = await one_report(harness)
     harness.fake.delete_message(lost.data["id"])
 
     queue = await harness.ask("report queue", user=world.staff)
@@ -182,9 +184,7 @@ async def test_a_review_post_deleted_before_the_decision_is_posted_again_with_it
     harness: Harness,
 ):
     world = harness.world
-    trip = await member_with_trip(harness)
-    rid = report_id(await submit(harness, world.member, trip, ENGLISH_400))
-    post = await review_post(harness, rid)
+    rid, post = await one_report(harness)
     modal = await (await harness.click(post, f"report:{rid}:reject", user=world.staff)).modal()
     harness.fake.delete_message(post.data["id"])  # while the reason is being typed
     await (await harness.submit_modal(modal, {"reason": "Off topic."}, user=world.staff)).reply()
