@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -95,9 +96,9 @@ async def keyed(conn: Connection, keys: list[str]) -> set[str]:
     """Which of ``keys`` a row was ever queued under."""
     if not keys:
         return set()
-    marks = ", ".join("?" for _ in keys)
     rows = await conn.fetchall(
-        f"SELECT dedupe_key FROM outbox WHERE dedupe_key IN ({marks})", tuple(keys)
+        "SELECT dedupe_key FROM outbox WHERE dedupe_key IN (SELECT value FROM json_each(?))",
+        (json.dumps(keys),),
     )
     return {r["dedupe_key"] for r in rows}
 
@@ -106,11 +107,10 @@ async def cancel(conn: Connection, keys: list[str], reason: str, now: datetime) 
     """Settle the pending rows queued under ``keys`` without sending them; how many there were."""
     if not keys:
         return 0
-    marks = ", ".join("?" for _ in keys)
     return await conn.execute_rowcount(
         "UPDATE outbox SET state = 'failed', last_error = ?, settled_at = ? "
-        f"WHERE dedupe_key IN ({marks}) AND state = 'pending'",
-        (reason, to_db(now), *keys),
+        "WHERE dedupe_key IN (SELECT value FROM json_each(?)) AND state = 'pending'",
+        (reason, to_db(now), json.dumps(keys)),
     )
 
 

@@ -119,11 +119,15 @@ _WAITING = (
 )
 
 
-async def waiting_for_report(conn: Connection, guild_id: int) -> list[Trip]:
-    """Every trip of the guild that is not cancelled and has no live report (none sent, or only
-    rejected or withdrawn ones): the trips a change of the deadline reschedules."""
+async def waiting_for_report(conn: Connection, guild_id: int, ended_since: date) -> list[Trip]:
+    """The guild's trips that ended on or after ``ended_since``, are not cancelled and have no
+    live report (none sent, or only rejected or withdrawn ones): the trips a change of the
+    deadline reschedules."""
     rows = await conn.fetchall(
-        f"SELECT {_COLUMNS} {_FROM} WHERE t.guild_id = ? AND {_WAITING}", (guild_id,)
+        f"SELECT {_COLUMNS} FROM trips AS t INDEXED BY trips_end "
+        "JOIN cities AS c ON c.id = t.city_id "
+        f"WHERE t.guild_id = ? AND t.end_on >= ? AND {_WAITING}",
+        (guild_id, ended_since.isoformat()),
     )
     return [_trip(r) for r in rows]
 

@@ -12,19 +12,24 @@ trips still waiting for a report are rescheduled by :func:`rescheduled`: a trip 
 already passed keeps it (its report is late, whatever the new rule says); every other trip is due
 ``new days`` after its end, but never less than :data:`GRACE_DAYS` from the day of the change, so
 that no trip is late because of the change itself and its member is reminded first; switching the
-deadline off clears it.
+deadline off clears it. Trips that ended more than :data:`HISTORY_DAYS` before the change are
+history and keep what they had: no deadline the rule allows could still be running for them, and
+nobody should be reminded of a report on a visit years ago.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from bot.domain.clock import TOKYO
+from bot.domain.settings import MAX_DEADLINE_DAYS
 
 REMINDERS = (7, 1)  # days before the due day
 REMIND_AT = time(9, 0)  # reminders of a day are sent from this time, in the association's calendar
 GRACE_DAYS = 7  # the least time a change of the rule leaves a trip already logged
+HISTORY_DAYS = MAX_DEADLINE_DAYS  # no rule reaches trips that ended longer ago: they are history
 
 
 def reminder_time_reached(now: datetime) -> bool:
@@ -77,11 +82,20 @@ def reminder_due(due: date, trip_end: date, now: datetime) -> int | None:
 def rescheduled(trip_end: date, due: date | None, new_days: int | None, today: date) -> date | None:
     """The due day of a trip still waiting for its report, after the rule changed on ``today``
     to ``new_days`` (None: no deadline). See the module docstring."""
-    if due is not None and due < today:
+    if (due is not None and due < today) or history(trip_end, today):
         return due
     if new_days is None:
         return None
     return max(trip_end + timedelta(days=new_days), today + timedelta(days=GRACE_DAYS))
+
+
+def history(trip_end: date, today: date) -> bool:
+    """A trip that ended so long ago that a change of the rule leaves it as it is."""
+    return trip_end < history_before(today)
+
+
+def history_before(today: date) -> date:
+    return today - timedelta(days=HISTORY_DAYS)
 
 
 @dataclass(frozen=True)
@@ -99,13 +113,22 @@ class DeadlineShift:
     def grace_until(self) -> date:
         return self.changed_on + timedelta(days=GRACE_DAYS)
 
-    def counted(self, trip_end: date, old_due: date | None, new_due: date | None) -> DeadlineShift:
-        """This summary with one more trip, rescheduled from ``old_due`` to ``new_due``."""
-        if old_due is not None and old_due < self.changed_on:
-            return replace(self, kept_passed=self.kept_passed + 1)
-        if new_due is None:
-            return replace(self, cleared=self.cleared + (old_due is not None))
-        graced = new_due != due_date(trip_end, self.new_days)
-        return replace(
-            self, rescheduled=self.rescheduled + 1, given_grace=self.given_grace + graced
-        )
+    @classmethod
+    def tally(
+        cls,
+        new_days: int | None,
+        changed_on: date,
+        trips: Iterable[tuple[date, date | None, date | None]],
+    ) -> DeadlineShift:
+        """The summary of a change on ``changed_on`` to ``new_days`` for ``trips``: (trip end,
+        due day before, due day after)."""
+        rescheduled = given_grace = cleared = kept_passed = 0
+        for trip_end, old_due, new_due in trips:
+            if old_due is not None and old_due < changed_on:
+                kept_passed += 1
+            elif new_due is None:
+                cleared += old_due is not None
+            else:
+                rescheduled += 1
+                given_grace += new_due != due_date(trip_end, new_days)
+        return cls(new_days, changed_on, rescheduled, given_grace, cleared, kept_passed)

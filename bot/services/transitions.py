@@ -170,14 +170,18 @@ class Transitions:
         waiting for a report (bot.domain.deadlines.rescheduled says how). Reports already sent
         keep the due day they were sent under."""
         today = self._clock.today()
+        waiting = await trips.waiting_for_report(
+            conn, guild_id, deadline_rules.history_before(today)
+        )
+        due = [deadline_rules.rescheduled(t.end, t.report_due, new_days, today) for t in waiting]
+        shift = DeadlineShift.tally(
+            new_days, today, ((t.end, t.report_due, d) for t, d in zip(waiting, due, strict=True))
+        )
         moved: dict[int, date | None] = {}
         stale: list[str] = []
-        shift = DeadlineShift(new_days, today)
-        for trip in await trips.waiting_for_report(conn, guild_id):
-            due = deadline_rules.rescheduled(trip.end, trip.report_due, new_days, today)
-            shift = shift.counted(trip.end, trip.report_due, due)
-            if due != trip.report_due:
-                moved[trip.id] = due
+        for trip, new_due in zip(waiting, due, strict=True):
+            if new_due != trip.report_due:
+                moved[trip.id] = new_due
                 stale += reminder_keys(trip.id, trip.report_due)
         await trips.set_report_due(conn, moved)
         await self._apply(

@@ -24,6 +24,9 @@ CREATE INDEX reports_city_year
     ON reports (guild_id, city_id, trip_start_on, state, first_submitted_at, user_id, trip_id,
                 due_on);
 
+-- A change of the deadline reads the trips that ended in the last year (not the twenty before).
+CREATE INDEX trips_end ON trips (guild_id, end_on) WHERE cancelled_at IS NULL;
+
 -- The daily reminder job reads the trips due within the next week.
 CREATE INDEX trips_due ON trips (guild_id, report_due_on)
     WHERE report_due_on IS NOT NULL AND cancelled_at IS NULL;
@@ -37,12 +40,14 @@ CREATE UNIQUE INDEX outbox_dedupe_key ON outbox (dedupe_key) WHERE dedupe_key IS
 -- Guilds that set a deadline before it had any effect: it applies from this upgrade on, as if it
 -- had been set today. Trips still waiting for a report are due deadline_days after their end, and
 -- at the earliest in a week, so that no trip is late by the upgrade itself and every member is
--- reminded first. (Japan keeps no summer time: the association's day is UTC + 9 hours.)
+-- reminded first; trips that ended more than a year ago are history and are left without one.
+-- (Japan keeps no summer time: the association's day is UTC + 9 hours.)
 UPDATE trips SET report_due_on = max(
     date(end_on, '+' || (SELECT g.report_deadline_days FROM guild_settings AS g
                          WHERE g.guild_id = trips.guild_id) || ' days'),
     date('now', '+9 hours', '+7 days'))
 WHERE cancelled_at IS NULL
+  AND end_on >= date('now', '+9 hours', '-365 days')
   AND (SELECT g.report_deadline_days FROM guild_settings AS g
        WHERE g.guild_id = trips.guild_id) IS NOT NULL
   AND NOT EXISTS (SELECT 1 FROM reports AS r WHERE r.trip_id = trips.id

@@ -188,6 +188,7 @@ async def test_a_changed_deadline_applies_to_trips_whose_deadline_has_not_passed
     await harness.register(world.member, since=f"{today.year - 1}-04-01")
     recent, _ = await log_trip(harness, world.member, today - 6 * DAY, today - 5 * DAY)
     old, _ = await log_trip(harness, world.member, today - 60 * DAY, today - 58 * DAY)
+    history, _ = await log_trip(harness, world.member, today - 400 * DAY, today - 399 * DAY)
     reported, _ = await log_trip(
         harness, world.member, today - 30 * DAY, today - 29 * DAY, "kanonji"
     )
@@ -200,11 +201,12 @@ async def test_a_changed_deadline_applies_to_trips_whose_deadline_has_not_passed
     assert f"Of those, 1 would have been late at once: they are due on {grace.day} September" in (
         reply.content
     )
-    assert "Reports already sent keep the deadline they were sent under." in reply.content
+    assert "Reports already sent keep the deadline they were sent under;" in reply.content
     due = dict(harness.query("SELECT id, report_due_on FROM trips"))
     assert due[int(recent)] == (today + 25 * DAY).isoformat()
     assert due[int(old)] == grace.isoformat()
     assert due[int(reported)] is None  # its report was sent: nothing changes for it
+    assert due[int(history)] is None  # a visit more than a year ago is left as it was
 
     # Eight days on, the old trip's deadline has passed; a shorter rule keeps it passed.
     harness.set_time(today + 8 * DAY)

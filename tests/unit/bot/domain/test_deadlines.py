@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 from bot.domain.clock import TOKYO
 from bot.domain.deadlines import (
     GRACE_DAYS,
+    HISTORY_DAYS,
     DeadlineShift,
     due_date,
     is_late,
@@ -102,8 +103,16 @@ def test_no_trip_is_late_by_the_change_itself():
     assert rescheduled(END, DUE, 1, TODAY) == TODAY + timedelta(days=GRACE_DAYS)
 
 
+def test_trips_that_ended_more_than_a_year_ago_are_left_as_they_were():
+    long_ago = TODAY - timedelta(days=HISTORY_DAYS + 1)
+    assert rescheduled(long_ago, None, 30, TODAY) is None
+    assert rescheduled(TODAY - timedelta(days=HISTORY_DAYS), None, 30, TODAY) == TODAY + timedelta(
+        days=GRACE_DAYS
+    )
+
+
 @given(
-    st.integers(-200, 200),
+    st.integers(-500, 200),
     st.one_of(st.none(), st.integers(-200, 200)),
     st.one_of(st.none(), st.integers(1, 365)),
 )
@@ -111,7 +120,7 @@ def test_rescheduling_never_makes_a_trip_late_at_once(end: int, due: int | None,
     trip_end = TODAY + timedelta(days=end)
     old = None if due is None else TODAY + timedelta(days=due)
     result = rescheduled(trip_end, old, new, TODAY)
-    if old is not None and old < TODAY:
+    if (old is not None and old < TODAY) or end < -HISTORY_DAYS:
         assert result == old
     elif new is None:
         assert result is None
@@ -122,11 +131,17 @@ def test_rescheduling_never_makes_a_trip_late_at_once(end: int, due: int | None,
 
 
 def test_the_summary_counts_what_happened_to_each_trip():
-    shift = DeadlineShift(30, TODAY)
-    shift = shift.counted(END, None, DUE)  # new deadline
-    shift = shift.counted(TODAY - timedelta(days=100), None, TODAY + timedelta(days=7))  # grace
-    shift = shift.counted(END, TODAY - timedelta(days=1), TODAY - timedelta(days=1))  # passed
+    passed = TODAY - timedelta(days=1)
+    shift = DeadlineShift.tally(
+        30,
+        TODAY,
+        [
+            (END, None, DUE),  # the new deadline
+            (TODAY - timedelta(days=100), None, TODAY + timedelta(days=7)),  # a week's grace
+            (END, passed, passed),  # passed: kept
+        ],
+    )
     assert (shift.rescheduled, shift.given_grace, shift.kept_passed, shift.cleared) == (2, 1, 1, 0)
-    off = DeadlineShift(None, TODAY).counted(END, DUE, None).counted(END, None, None)
+    off = DeadlineShift.tally(None, TODAY, [(END, DUE, None), (END, None, None)])
     assert (off.cleared, off.rescheduled) == (1, 0)
     assert shift.grace_until == TODAY + timedelta(days=GRACE_DAYS)

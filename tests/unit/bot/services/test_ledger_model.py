@@ -241,7 +241,8 @@ class LedgerMachine(RuleBasedStateMachine):
     def change_the_deadline(self, days: int) -> None:
         """An admin changes the report deadline (0: none). The model's own reading of the rule:
         trips still waiting for a report whose deadline has not passed take the new one, never
-        less than a week from today; the others keep theirs."""
+        less than a week from today; the others keep theirs, and so do trips that ended more than
+        a year ago."""
         new = days or None
         if new == self.model.deadline:
             return
@@ -254,6 +255,8 @@ class LedgerMachine(RuleBasedStateMachine):
             if not self.model.waits_for_report(trip_id):
                 continue
             if trip["due"] is not None and trip["due"] < today:
+                continue
+            if (today - trip["end"]).days > 365:
                 continue
             if new is None:
                 trip["due"] = None
