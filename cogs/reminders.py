@@ -53,9 +53,17 @@ class Reminders(commands.Cog):
         reminders = self.bot.services.reminders
         for guild_id in await reminders.guilds():
             try:
-                await reminders.run_day(guild_id)
+                run = await reminders.run_day(guild_id)
             except Exception:
                 log.exception("Could not queue the day's reminders in guild %s", guild_id)
+                continue
+            if run.deadline_reminders or run.review_reminder:
+                log.info(
+                    "Guild %s: %d deadline reminders queued%s",
+                    guild_id,
+                    run.deadline_reminders,
+                    ", and the review reminder" if run.review_reminder else "",
+                )
 
 
 async def deadline_dm(bot: AssociationBot, message: MessageRef) -> Rendered:
