@@ -9,7 +9,9 @@ It picks up where it left off after a restart, because everything it knows is in
 A crash (or a lost answer) after Discord created a message but before the row was marked
 delivered would send it again; every post and DM therefore carries the row's nonce, and Discord
 answers a repeated nonce from the same author (within a few minutes) with the message it already
-created. Edits and role changes are idempotent by nature.
+created. Edits and role changes are idempotent by nature. An edit of a message someone deleted
+(Discord answers 10008) posts the message anew, as it now stands, with the edit row's nonce, and
+later edits change the new message: a review post deleted by mistake comes back with its buttons.
 
 A message is described by a :class:`~bot.domain.outbox.MessageRef` (a renderer's name and the ids
 it reads); the feature that queues it registers that renderer once, which builds the Discord
@@ -40,6 +42,7 @@ log = logging.getLogger(__name__)
 
 BATCH = 16
 IDLE_WAIT = 60.0
+UNKNOWN_MESSAGE = 10008  # Discord's answer about a message that was deleted
 
 
 @dataclass
@@ -168,12 +171,17 @@ class OutboxWorker:
                 raise Permanent("the message to edit was never posted")
             rendered = await self._render(payload.message)
             channel = self.bot.get_partial_messageable(payload.channel_id, guild_id=row.guild_id)
-            await channel.get_partial_message(posted).edit(
-                content=rendered.content,
-                embeds=rendered.embeds,
-                view=rendered.view,
-                allowed_mentions=rendered.mentions,
-            )
+            try:
+                await channel.get_partial_message(posted).edit(
+                    content=rendered.content,
+                    embeds=rendered.embeds,
+                    view=rendered.view,
+                    allowed_mentions=rendered.mentions,
+                )
+            except discord.NotFound as error:
+                if error.code != UNKNOWN_MESSAGE:
+                    raise
+                return await self._post_again(row, payload, channel, rendered)
             return posted
         assert isinstance(payload, DirectMessage)
         rendered = await self._render(payload.message)
@@ -181,8 +189,32 @@ class OutboxWorker:
         message = await dm.send(
             rendered.content,
             embeds=rendered.embeds,
+            view=rendered.view or discord.utils.MISSING,
             allowed_mentions=rendered.mentions,
             nonce=row.nonce,
+        )
+        return message.id
+
+    async def _post_again(
+        self,
+        row: OutboxRow,
+        edit: Edit,
+        channel: discord.PartialMessageable,
+        rendered: Rendered,
+    ) -> int:
+        """The message to edit was deleted (someone removed a review post): post it anew, as it
+        now stands, and make the new message the one later edits change. The edit row's nonce
+        keeps a retry from posting it twice."""
+        message = await channel.send(
+            rendered.content,
+            embeds=rendered.embeds,
+            view=rendered.view or discord.utils.MISSING,
+            allowed_mentions=rendered.mentions,
+            nonce=row.nonce,
+        )
+        await self.service.reposted(edit.source, message.id)
+        log.info(
+            "Outbox row %d: message of row %d was deleted; posted it again", row.id, edit.source
         )
         return message.id
 

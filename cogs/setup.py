@@ -11,10 +11,12 @@ from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.checks import admin_only
+from bot.domain.deadlines import DeadlineShift
 from bot.domain.errors import DomainError, Term
 from bot.domain.settings import (
     MAX_DEADLINE_DAYS,
     MAX_REPORT_UNITS,
+    MAX_REVIEW_REMINDER_DAYS,
     MAX_SUBSIDY_YEN,
     GuildSettings,
     RuleChange,
@@ -70,6 +72,12 @@ def settings_embed(say: Speaker, settings: GuildSettings) -> discord.Embed:
             ),
         ),
         ("setup.show.deadline", deadline),
+        (
+            "setup.show.review_reminder",
+            say("setup.show.review_reminder_days", days=settings.review_reminder_days)
+            if settings.review_reminder_days
+            else say("setup.show.no_review_reminder"),
+        ),
         ("setup.show.language", say(f"language.{settings.language}")),
         (
             "setup.show.preset",
@@ -84,6 +92,24 @@ def settings_embed(say: Speaker, settings: GuildSettings) -> discord.Embed:
     for key, value in rows:
         embed.add_field(name=say(key), value=value, inline=True)
     return embed
+
+
+def deadline_text(say: Speaker, shift: DeadlineShift) -> str:
+    """What a new deadline does to the trips already logged (bot.domain.deadlines)."""
+    if shift.new_days is None:
+        lines = [say("setup.deadline.off")]
+    else:
+        lines = [say("setup.deadline.on", days=shift.new_days)]
+    if shift.rescheduled:
+        lines.append(say("setup.deadline.rescheduled", count=shift.rescheduled))
+    if shift.given_grace:
+        lines.append(say("setup.deadline.grace", count=shift.given_grace, day=shift.grace_until))
+    if shift.cleared:
+        lines.append(say("setup.deadline.cleared", count=shift.cleared))
+    if shift.kept_passed:
+        lines.append(say("setup.deadline.kept_passed", count=shift.kept_passed))
+    lines.append(say("setup.deadline.sent_reports"))
+    return "\n".join(lines)
 
 
 def missing_posting_permissions(channel: discord.abc.GuildChannel) -> list[str]:
@@ -194,7 +220,8 @@ class Setup(
         await say.send(say("setup.saved"), embed=settings_embed(say, settings))
 
     @app_commands.command(
-        name="rules", description="Year start, subsidy amount, report length, deadline, language"
+        name="rules",
+        description="Year start, subsidy, report length, deadline, language, review reminder",
     )
     @app_commands.describe(
         fiscal_year_start="Month the association's year starts (4 = April; 1 = January)",
@@ -204,6 +231,7 @@ class Setup(
         deadline_days="Days after a trip's last day to send its report (0 = no deadline)",
         language="Language of review posts and announcements, and of replies to users whose "
         "Discord is in neither",
+        review_reminder_days="List reports waiting longer than this many days, daily (0 = off)",
     )
     @app_commands.choices(language=LANGUAGE_CHOICES)
     @admin_only()
@@ -216,6 +244,7 @@ class Setup(
         max_length: app_commands.Range[int, 1, MAX_REPORT_UNITS] | None = None,
         deadline_days: app_commands.Range[int, 0, MAX_DEADLINE_DAYS] | None = None,
         language: app_commands.Choice[str] | None = None,
+        review_reminder_days: app_commands.Range[int, 0, MAX_REVIEW_REMINDER_DAYS] | None = None,
     ) -> None:
         say = await Speaker.of(interaction)
         change = RuleChange(
@@ -224,14 +253,18 @@ class Setup(
             report_min_units=min_length,
             report_max_units=max_length,
             report_deadline_days=deadline_days,
+            review_reminder_days=review_reminder_days,
             language=language.value if language else None,
         )
         if change.is_empty():
             raise DomainError("setup.nothing_to_change")
-        settings = await services(interaction).settings.update_rules(
+        saved = await services(interaction).settings.update_rules(
             guild_id(interaction), interaction.user.id, change
         )
-        await say.send(say("setup.saved"), embed=settings_embed(say, settings))
+        text = say("setup.saved")
+        if saved.deadline is not None:
+            text = deadline_text(say, saved.deadline) + "\n\n" + text
+        await say.send(text, embed=settings_embed(say, saved.settings))
 
 
 async def setup(bot: AssociationBot) -> None:

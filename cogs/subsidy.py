@@ -302,10 +302,7 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
 async def subsidy_dm(bot: AssociationBot, message: MessageRef) -> Rendered:
     guild_id = message.guild_id
     grant = await bot.services.subsidy.grant(guild_id, message["grant_id"])
-    language = (
-        await bot.services.languages.of(grant.user_id)
-        or (await bot.services.settings.get(guild_id)).language
-    )
+    language = await bot.services.languages.of_member(grant.user_id, guild_id)
     city = (await bot.services.cities.by_slug(guild_id)).get(grant.city_slug)
     return Rendered(
         content=t(

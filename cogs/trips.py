@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 import discord
@@ -10,6 +11,7 @@ from discord.ext import commands
 
 from bot import autocomplete
 from bot.domain import reports as rules
+from bot.domain.deadlines import overdue
 from bot.domain.reports import Report
 from bot.interactions import Speaker, guild_id, services
 from bot.services.trips import TripView
@@ -20,10 +22,20 @@ if TYPE_CHECKING:
 LIST_LINES = 25
 
 
-def trip_line(say: Speaker, view: TripView, report: Report | None) -> str:
+def due_text(say: Speaker, where: str, due: date, today: date) -> str:
+    """``where``: trip.log (a sentence) or trip.list (a few words, with their separator)."""
+    return say(f"{where}.{'overdue' if overdue(today, due) else 'due'}", day=due)
+
+
+def trip_line(say: Speaker, view: TripView, report: Report | None, today: date) -> str:
     line = say("trip.label", city=view.city, span=view.trip.span)
     if report is not None:
         line += say("trip.list.report", state=say(f"report.state.{report.state}"))
+    waiting = report is None or report.state in (rules.REJECTED, rules.WITHDRAWN)
+    if view.trip.report_due is not None and waiting:
+        line += due_text(say, "trip.list", view.trip.report_due, today)
+        if view.trip.reminder_dm_failed:
+            line += say("trip.list.reminder_failed")
     if view.trip.note:
         note = discord.utils.escape_markdown(view.trip.note.replace("\n", " ")[:80])
         line += say("trip.list.note", note=note)
@@ -56,12 +68,14 @@ class Trips(
         note: app_commands.Range[str, 1, 500] | None = None,
     ) -> None:
         say = await Speaker.of(interaction)
-        view = await services(interaction).trips.log(
+        svc = services(interaction)
+        view = await svc.trips.log(
             guild_id(interaction), interaction.user.id, city, start, end, note
         )
-        await say.send(
-            say("trip.log.done", trip=say("trip.label", city=view.city, span=view.trip.span))
-        )
+        text = say("trip.log.done", trip=say("trip.label", city=view.city, span=view.trip.span))
+        if view.trip.report_due is not None:
+            text += "\n" + due_text(say, "trip.log", view.trip.report_due, svc.clock.today())
+        await say.send(text)
 
     @app_commands.command(name="list", description="Your trips, newest first")
     async def list_trips(self, interaction: discord.Interaction) -> None:
@@ -73,7 +87,8 @@ class Trips(
             await say.send(say("trip.list.empty"))
             return
         latest = await svc.reports.latest_by_trip(guild_id(interaction), interaction.user.id)
-        lines = [trip_line(say, v, latest.get(v.trip.id)) for v in views[:LIST_LINES]]
+        today = svc.clock.today()
+        lines = [trip_line(say, v, latest.get(v.trip.id), today) for v in views[:LIST_LINES]]
         if len(views) > LIST_LINES:
             lines.append(say("trip.list.more", count=len(views) - LIST_LINES))
         embed = discord.Embed(

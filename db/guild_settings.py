@@ -44,3 +44,9 @@ async def save(conn: Connection, settings: GuildSettings) -> None:
         "updated_at = :now WHERE guild_id = :guild_id",
         {**asdict(settings), "now": to_db(utcnow())},
     )
+
+
+async def guild_ids(conn: Connection) -> list[int]:
+    """Every guild that has stored settings (any guild that was ever configured)."""
+    rows = await conn.fetchall("SELECT guild_id FROM guild_settings ORDER BY guild_id")
+    return [r["guild_id"] for r in rows]

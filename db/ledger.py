@@ -44,6 +44,7 @@ class Entry:
     state: str
     first_submitted_at: datetime
     trip_start: date
+    due_on: date | None = None  # the trip's deadline when the report was first sent
 
 
 _COLUMNS = (
@@ -84,7 +85,9 @@ def _grant(r: Any) -> Grant:
     )
 
 
-_ENTRY = f"r.id, r.trip_id, r.user_id, {STATE} AS state, r.first_submitted_at, r.trip_start_on"
+_ENTRY = (
+    f"r.id, r.trip_id, r.user_id, {STATE} AS state, r.first_submitted_at, r.trip_start_on, r.due_on"
+)
 
 
 def _entry(r: Row) -> Entry:
@@ -95,6 +98,7 @@ def _entry(r: Row) -> Entry:
         r["state"],
         from_db(r["first_submitted_at"]),
         date.fromisoformat(r["trip_start_on"]),
+        date.fromisoformat(r["due_on"]) if r["due_on"] else None,
     )
 
 

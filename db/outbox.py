@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
@@ -65,12 +66,20 @@ def _row(r: Any) -> OutboxRow:
 
 
 async def enqueue(
-    conn: Connection, guild_id: int, payload: Payload, now: datetime, *, hold: bool = True
-) -> int:
+    conn: Connection,
+    guild_id: int,
+    payload: Payload,
+    now: datetime,
+    *,
+    hold: bool = True,
+    key: str | None = None,
+) -> int | None:
+    """Queue ``payload``; with a ``key``, only if no row was ever queued under it (None then)."""
     stamp = to_db(now)
-    return await conn.execute(
-        "INSERT INTO outbox (guild_id, kind, target, payload, next_attempt_at, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+    return await conn.fetchval(
+        "INSERT INTO outbox (guild_id, kind, target, payload, next_attempt_at, created_at, "
+        "dedupe_key) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (dedupe_key) WHERE dedupe_key IS NOT NULL DO NOTHING RETURNING id",
         (
             guild_id,
             kind_of(payload, hold=hold),
@@ -78,7 +87,30 @@ async def enqueue(
             encode(payload),
             stamp,
             stamp,
+            key,
         ),
+    )
+
+
+async def keyed(conn: Connection, keys: list[str]) -> set[str]:
+    """Which of ``keys`` a row was ever queued under."""
+    if not keys:
+        return set()
+    rows = await conn.fetchall(
+        "SELECT dedupe_key FROM outbox WHERE dedupe_key IN (SELECT value FROM json_each(?))",
+        (json.dumps(keys),),
+    )
+    return {r["dedupe_key"] for r in rows}
+
+
+async def cancel(conn: Connection, keys: list[str], reason: str, now: datetime) -> int:
+    """Settle the pending rows queued under ``keys`` without sending them; how many there were."""
+    if not keys:
+        return 0
+    return await conn.execute_rowcount(
+        "UPDATE outbox SET state = 'failed', last_error = ?, settled_at = ? "
+        "WHERE dedupe_key IN (SELECT value FROM json_each(?)) AND state = 'pending'",
+        (reason, to_db(now), json.dumps(keys)),
     )
 
 
@@ -124,6 +156,12 @@ async def pending(conn: Connection) -> list[OutboxRow]:
     """Every row still to deliver, for the check at start-up that this release can."""
     rows = await conn.fetchall(f"SELECT {_COLUMNS} FROM outbox WHERE state = 'pending'")
     return [_row(r) for r in rows]
+
+
+async def reposted(conn: Connection, row_id: int, message_id: int) -> None:
+    """The message row ``row_id`` posted was deleted and posted again as ``message_id``: later
+    edits of it go to the new message."""
+    await conn.execute("UPDATE outbox SET message_id = ? WHERE id = ?", (message_id, row_id))
 
 
 async def delivered(conn: Connection, row_id: int, message_id: int | None, now: datetime) -> None:

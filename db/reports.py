@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -16,7 +17,7 @@ _COLUMNS = (
     f"r.id, r.guild_id, r.user_id, r.trip_id, {STATE} AS state, r.title, r.body, r.units, "
     "r.language, "
     "r.first_submitted_at, r.submitted_at, r.revision, r.decided_by, r.decided_at, r.reason, "
-    "r.dm_failed, r.review_row, r.city_id, r.trip_start_on"
+    "r.dm_failed, r.review_row, r.city_id, r.trip_start_on, r.due_on"
 )
 
 
@@ -41,6 +42,7 @@ def _report(r: Any) -> Report:
         review_row=r["review_row"],
         city_id=r["city_id"],
         trip_start=date.fromisoformat(r["trip_start_on"]),
+        due_on=date.fromisoformat(r["due_on"]) if r["due_on"] else None,
     )
 
 
@@ -79,13 +81,17 @@ async def insert(
     units: int,
     language: str,
     now: datetime,
+    due_on: date | None = None,
 ) -> int:
     stamp = to_db(now)
     report_id = await conn.execute(
         "INSERT INTO reports (guild_id, user_id, trip_id, state, title, body, units, language, "
-        "first_submitted_at, submitted_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (guild_id, user_id, trip_id, AWAITING, title, body, units, language, stamp, stamp),
-    )
+        "first_submitted_at, submitted_at, due_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            guild_id, user_id, trip_id, AWAITING, title, body, units, language, stamp, stamp,
+            due_on.isoformat() if due_on else None,
+        ),
+    )  # fmt: skip
     await _revision(conn, report_id, 1, title, body, units, stamp)
     return report_id
 
@@ -201,3 +207,53 @@ async def live_trip_ids(conn: Connection, guild_id: int, user_id: int) -> dict[i
         (guild_id, user_id),
     )
     return {r["trip_id"]: r["state"] for r in rows}
+
+
+# ---------------------------------------------------------------------- the review queue
+@dataclass(frozen=True)
+class Waiting:
+    """A report awaiting review, with where its review post is (if it was posted)."""
+
+    report: Report
+    channel_id: int | None
+    message_id: int | None
+    post_state: str | None  # the review post's outbox row: pending | delivered | failed
+
+
+async def awaiting(
+    conn: Connection,
+    guild_id: int,
+    limit: int,
+    offset: int = 0,
+    sent_before: datetime | None = None,
+) -> list[Waiting]:
+    """Reports awaiting review, longest waiting first (by their latest sending); only those sent
+    before ``sent_before`` when given."""
+    since, params = _sent_before(sent_before)
+    rows = await conn.fetchall(
+        f"SELECT {_COLUMNS}, json_extract(o.payload, '$.channel_id') AS channel_id, "
+        "o.message_id AS message_id, o.state AS post_state "
+        "FROM reports AS r INDEXED BY reports_awaiting "
+        "LEFT JOIN outbox AS o ON o.id = r.review_row "
+        f"WHERE r.guild_id = ? AND r.state = 'awaiting' {since} "
+        "ORDER BY r.submitted_at, r.id LIMIT ? OFFSET ?",
+        (guild_id, *params, limit, offset),
+    )
+    return [Waiting(_report(r), r["channel_id"], r["message_id"], r["post_state"]) for r in rows]
+
+
+async def count_awaiting(
+    conn: Connection, guild_id: int, sent_before: datetime | None = None
+) -> int:
+    since, params = _sent_before(sent_before)
+    return int(
+        await conn.fetchval(
+            "SELECT count(*) FROM reports AS r INDEXED BY reports_awaiting "
+            f"WHERE r.guild_id = ? AND r.state = 'awaiting' {since}",
+            (guild_id, *params),
+        )
+    )
+
+
+def _sent_before(moment: datetime | None) -> tuple[str, tuple[str, ...]]:
+    return ("AND r.submitted_at < ?", (to_db(moment),)) if moment else ("", ())

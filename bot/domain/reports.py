@@ -13,6 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from bot.domain.deadlines import is_late
 from bot.domain.errors import DomainError, Term
 
 MAX_TITLE = 100
@@ -114,6 +115,7 @@ class Report:
     reason: str | None = None
     dm_failed: bool = False
     review_row: int | None = None  # the outbox row that posted the current review post
+    due_on: date | None = None  # the trip's due day when the report was first sent
 
     @property
     def open(self) -> bool:
@@ -132,6 +134,12 @@ class Report:
         """Its author's data was erased on request (/member forget): a report is never accepted
         without text otherwise."""
         return not self.body
+
+    @property
+    def late(self) -> bool:
+        """First sent after its trip's due day: it can be published, but does not queue for the
+        subsidy."""
+        return is_late(self.first_submitted_at, self.due_on)
 
 
 SUBMITTED = "submitted"

@@ -10,6 +10,7 @@ LANGUAGES = ("en", "ja")
 MAX_REPORT_UNITS = 4_000  # the report modal holds at most 4,000 characters
 MAX_SUBSIDY_YEN = 10_000_000
 MAX_DEADLINE_DAYS = 365
+MAX_REVIEW_REMINDER_DAYS = 90
 
 
 @dataclass(frozen=True)
@@ -28,6 +29,7 @@ class GuildSettings:
     report_min_units: int = 300
     report_max_units: int = 600
     report_deadline_days: int | None = None
+    review_reminder_days: int = 3  # list reports waiting longer than this, daily; 0: never
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ class RuleChange:
     report_min_units: int | None = None
     report_max_units: int | None = None
     report_deadline_days: int | None = None  # 0 switches the deadline off
+    review_reminder_days: int | None = None  # 0 switches the review reminder off
     language: str | None = None
 
     def is_empty(self) -> bool:
@@ -72,6 +75,10 @@ def apply_rules(current: GuildSettings, change: RuleChange) -> GuildSettings:
         if not 0 <= change.report_deadline_days <= MAX_DEADLINE_DAYS:
             raise InvalidSetting("setup.rules.bad_deadline", max=MAX_DEADLINE_DAYS)
         updated = replace(updated, report_deadline_days=change.report_deadline_days or None)
+    if change.review_reminder_days is not None:
+        if not 0 <= change.review_reminder_days <= MAX_REVIEW_REMINDER_DAYS:
+            raise InvalidSetting("setup.rules.bad_review_reminder", max=MAX_REVIEW_REMINDER_DAYS)
+        updated = replace(updated, review_reminder_days=change.review_reminder_days)
     if change.language is not None:
         if change.language not in LANGUAGES:
             raise InvalidSetting("setup.rules.bad_language")

@@ -5,8 +5,9 @@ approve. A later report approved first does not take it while an earlier-submitt
 line (awaiting review, or sent back for changes, which keeps its place); when that earlier one is
 rejected, withdrawn or approved without the subsidy, the next approved report in submission order
 receives it. A report approved without the subsidy is published but leaves the line. Only members
-valid on the trip's start date and on the day of submission qualify, and a report whose grant
-staff voided leaves the line.
+valid on the trip's start date and on the day of submission qualify, a report whose grant staff
+voided leaves the line, and so does a report first sent after its trip's deadline (it can still be
+published).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from bot.domain import reports as states
+from bot.domain.deadlines import is_late
 
 OPEN = "open"
 RESERVED = "reserved"
@@ -37,10 +39,20 @@ class Candidate:
     member_on_trip_start: bool
     member_on_submission: bool
     voided: bool = False
+    due_on: date | None = None  # the trip's deadline when the report was first sent
+
+    @property
+    def late(self) -> bool:
+        return is_late(self.first_submitted_at, self.due_on)
 
     @property
     def eligible(self) -> bool:
-        return self.member_on_trip_start and self.member_on_submission and not self.voided
+        return (
+            self.member_on_trip_start
+            and self.member_on_submission
+            and not self.voided
+            and not self.late
+        )
 
     @property
     def order(self) -> tuple[datetime, int]:
@@ -82,6 +94,8 @@ def explain(mine: Candidate, outcome: Outcome, ahead: int) -> Explanation:
         return Explanation("subsidy.why.voided", {})
     if mine.state in (states.REJECTED, states.WITHDRAWN, states.APPROVED_NO_SUBSIDY):
         return Explanation(f"subsidy.why.{mine.state}", {})
+    if mine.late:
+        return Explanation("subsidy.why.late", {"day": mine.due_on})
     held = outcome.candidate
     if outcome.state == GRANTED and held is not None:
         if held.report_id == mine.report_id:

@@ -27,6 +27,8 @@ class Trip:
     end: date
     note: str | None = None
     cancelled: bool = False
+    report_due: date | None = None  # the last day its report is on time (bot.domain.deadlines)
+    reminder_dm_failed: bool = False
 
     @property
     def span(self) -> Span:

@@ -21,6 +21,7 @@ from bot.services.languages import LanguageService
 from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
 from bot.services.questions import QuestionService
+from bot.services.reminders import ReminderService
 from bot.services.reports import ReportService
 from bot.services.settings import SettingsService
 from bot.services.subsidy import SubsidyService
@@ -43,6 +44,7 @@ class Services:
     trips: TripService
     reports: ReportService
     subsidy: SubsidyService
+    reminders: ReminderService
     backups: BackupService
     languages: LanguageService
 
@@ -53,6 +55,7 @@ class Services:
         cities = CityService(db, settings)
         outbox = OutboxService(db, clock)
         transitions = Transitions(settings, outbox, clock)
+        settings.on_deadline_change(transitions.deadline_changed)
         trips = TripService(db, settings, cities, transitions, clock)
         subsidy = SubsidyService(db, settings, cities, transitions, clock)
         return cls(
@@ -66,8 +69,9 @@ class Services:
             trips=trips,
             reports=ReportService(db, settings, trips, transitions, outbox, clock),
             subsidy=subsidy,
+            reminders=ReminderService(db, settings, trips, outbox, clock),
             backups=BackupService(
                 config.database_path, config.backup_folder, config.backup_keep, clock
             ),
-            languages=LanguageService(db, clock),
+            languages=LanguageService(db, settings, clock),
         )

@@ -13,6 +13,7 @@ from collections import OrderedDict
 from bot.domain.clock import Clock
 from bot.domain.ids import parse_id
 from bot.i18n.catalogue import language_of_locale
+from bot.services.settings import SettingsService
 from db import user_locales
 from db.database import Database
 
@@ -21,8 +22,9 @@ REMEMBERED = 10_000  # users whose locale is kept in memory, the most recently s
 
 
 class LanguageService:
-    def __init__(self, db: Database, clock: Clock) -> None:
+    def __init__(self, db: Database, settings: SettingsService, clock: Clock) -> None:
         self._db = db
+        self._settings = settings
         self._clock = clock
         self._known: OrderedDict[int, str] = OrderedDict()
 
@@ -43,6 +45,11 @@ class LanguageService:
             async with self._db.read() as conn:
                 locale = await user_locales.get(conn, user_id)
         return language_of_locale(locale)
+
+    async def of_member(self, user_id: int, guild_id: int) -> str:
+        """The language of a direct message to a member of ``guild_id``: their own, else the
+        server's. Every message that reaches a member outside an interaction uses this."""
+        return await self.of(user_id) or (await self._settings.get(guild_id)).language
 
     def _remember(self, user_id: int, locale: str) -> None:
         self._known[user_id] = locale

@@ -57,8 +57,31 @@ class OutboxService:
         """Queue a side effect inside the caller's unit of work; the worker is woken when it
         commits. ``hold`` says whether a role change gives the role or takes it."""
         row_id = await outbox.enqueue(conn, guild_id, payload, self._clock.now(), hold=hold)
+        assert row_id is not None  # only a keyed row can be refused
         conn.after_commit(self._wake)
         return row_id
+
+    async def enqueue_once(
+        self, conn: Connection, guild_id: int, payload: Payload, key: str
+    ) -> int | None:
+        """Queue a side effect that must happen at most once, whoever asks and however often:
+        ``key`` names it (a unique key in the database), and a second ask with the same key
+        queues nothing and returns None. Used by the daily jobs, which run again at every start.
+        """
+        row_id = await outbox.enqueue(conn, guild_id, payload, self._clock.now(), key=key)
+        if row_id is not None:
+            conn.after_commit(self._wake)
+        return row_id
+
+    async def queued(self, conn: Connection, keys: list[str]) -> set[str]:
+        """Which of ``keys`` something was ever queued under."""
+        return await outbox.keyed(conn, keys)
+
+    async def cancel(self, conn: Connection, keys: list[str], reason: str) -> int:
+        """Settle the keyed rows still waiting without sending them (what they were about has
+        changed: a reminder whose report was sent meanwhile). A row the worker is sending at this
+        very moment is sent all the same."""
+        return await outbox.cancel(conn, keys, f"cancelled: {reason}", self._clock.now())
 
     async def check_deliverable(self, renderers: Iterable[str]) -> None:
         """Raise :class:`OutboxContractError` unless every pending row can be read by this release
@@ -104,6 +127,11 @@ class OutboxService:
     async def message_id(self, row_id: int) -> int | None:
         async with self._db.read() as conn:
             return await outbox.message_id(conn, row_id)
+
+    async def reposted(self, source: int, message_id: int) -> None:
+        """The message posted by row ``source`` was deleted and is now ``message_id``."""
+        async with self._db.transaction() as conn:
+            await outbox.reposted(conn, source, message_id)
 
     async def delivered(self, row: OutboxRow, message_id: int | None) -> None:
         async with self._db.transaction() as conn:

@@ -10,10 +10,12 @@ the decision is a conditional UPDATE (only an awaiting report moves).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain import reports as rules
 from bot.domain.clock import Clock
+from bot.domain.deadlines import overdue
 from bot.domain.errors import DomainError, Term
 from bot.domain.ids import require_id
 from bot.domain.reports import AlreadyDecided, Report
@@ -29,6 +31,7 @@ from db.database import Connection, Database
 from db.outbox import OutboxRow
 
 MAX_CHOICES = 25
+QUEUE_PAGE = 25  # as many as one embed shows as fields
 
 
 @dataclass(frozen=True)
@@ -40,12 +43,39 @@ class Form:
     body: str | None
     reason: str | None  # the staff's reason, when the last report was sent back or rejected
     previous_state: str | None
+    late: bool = False  # sent now, the report would be late: published, but not in line
 
 
 @dataclass(frozen=True)
 class ReportView:
     report: Report
     trip: TripView
+
+
+@dataclass(frozen=True)
+class WaitingView:
+    """A report awaiting review and where its review post is."""
+
+    view: ReportView
+    channel_id: int | None
+    message_id: int | None  # None until the review post was delivered
+    post_state: str | None  # the review post's delivery: pending | delivered | failed
+
+    def days_waiting(self, now: datetime) -> int:
+        return (now - self.view.report.submitted_at).days
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    waiting: list[WaitingView]
+    offset: int
+    limit: int
+    total: int
+    now: datetime
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + self.limit < self.total
 
 
 class LengthRefused(DomainError):
@@ -86,12 +116,16 @@ class ReportService:
         if draft is None and sent_back:
             assert latest is not None
             title, body = latest.title, latest.body
+        keeps_place = latest is not None and latest.state == rules.CHANGES_REQUESTED
         return Form(
             trip=trip,
             title=title,
             body=body,
             reason=latest.reason if sent_back and latest else None,
             previous_state=latest.state if latest else None,
+            late=latest.late
+            if keeps_place and latest
+            else overdue(self._clock.today(), trip.trip.report_due),
         )
 
     async def submit(
@@ -182,6 +216,47 @@ class ReportService:
         return latest
 
     # ------------------------------------------------------------------ the staff's side
+    async def queue(self, guild_id: int, offset: int, limit: int = QUEUE_PAGE) -> QueuePage:
+        """A page of the reports awaiting review, longest waiting first (/report queue)."""
+        offset = max(offset, 0)
+        async with self._db.read() as conn:
+            total = await reports.count_awaiting(conn, guild_id)
+            if offset >= total:  # the queue shrank since the page was shown: its last page
+                offset = max((total - 1) // limit * limit, 0)
+            found = await reports.awaiting(conn, guild_id, limit, offset)
+            views = await self._waiting_views(conn, guild_id, found)
+        return QueuePage(views, offset, limit, total, self._clock.now())
+
+    async def waited_longer(self, guild_id: int, days: int, limit: int) -> QueuePage:
+        """The reports that have waited for review longer than ``days`` days (the daily review
+        reminder), longest waiting first."""
+        now = self._clock.now()
+        before = now - timedelta(days=days)
+        async with self._db.read() as conn:
+            total = await reports.count_awaiting(conn, guild_id, before)
+            found = await reports.awaiting(conn, guild_id, limit, sent_before=before)
+            views = await self._waiting_views(conn, guild_id, found)
+        return QueuePage(views, 0, limit, total, now)
+
+    async def review_post_lost(self, guild_id: int, report_id: int) -> None:
+        """Discord says the report's review post no longer exists: post it again."""
+        async with self._db.transaction() as conn:
+            report = await reports.get(conn, guild_id, report_id)
+            if report is not None:
+                await self._transitions.recover_review_post(conn, report)
+
+    async def _waiting_views(
+        self, conn: Connection, guild_id: int, found: list[reports.Waiting]
+    ) -> list[WaitingView]:
+        views = {
+            v.report.id: v for v in await self._views(conn, guild_id, [w.report for w in found])
+        }
+        return [
+            WaitingView(views[w.report.id], w.channel_id, w.message_id, w.post_state)
+            for w in found
+            if w.report.id in views
+        ]
+
     async def decidable(self, guild_id: int, report_id: int) -> ReportView:
         """The report behind a review button, if it still awaits a decision."""
         view = await self.view(guild_id, require_id(report_id, "report.unknown"))

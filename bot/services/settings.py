@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 
+from bot.domain.deadlines import DeadlineShift
 from bot.domain.ids import require_id
 from bot.domain.settings import GuildSettings, RuleChange, apply_rules
 from bot.services import presets
@@ -12,12 +13,27 @@ from bot.services.guild_cache import GuildCache
 from db import audit, guild_settings
 from db.database import Connection, Database
 
+# (connection, guild, actor, the new deadline in days or None) -> what it did to trips logged
+DeadlineHook = Callable[[Connection, int, int, int | None], Awaitable[DeadlineShift]]
+
+
+@dataclass(frozen=True)
+class RulesSaved:
+    settings: GuildSettings
+    deadline: DeadlineShift | None = None  # when the deadline changed: what it did to trips
+
 
 class SettingsService:
     def __init__(self, db: Database, default_preset: str) -> None:
         self._db = db
         self._default_preset = default_preset
         self._cache: GuildCache[GuildSettings] = GuildCache()
+        self._deadline_hook: DeadlineHook | None = None
+
+    def on_deadline_change(self, hook: DeadlineHook) -> None:
+        """Run ``hook`` in the transaction that changes a guild's report deadline (the trips
+        already logged are rescheduled with it: bot.services.transitions.deadline_changed)."""
+        self._deadline_hook = hook
 
     def defaults(self, guild_id: int) -> GuildSettings:
         """A server's settings until an admin changes them: the rules' defaults, and the language
@@ -89,10 +105,15 @@ class SettingsService:
 
         return await self._update(guild_id, actor_id, "setup.roles", change)
 
-    async def update_rules(self, guild_id: int, actor_id: int, change: RuleChange) -> GuildSettings:
-        return await self._update(
-            guild_id, actor_id, "setup.rules", lambda current: apply_rules(current, change)
-        )
+    async def update_rules(self, guild_id: int, actor_id: int, change: RuleChange) -> RulesSaved:
+        async with self._db.transaction() as conn:
+            current, updated = await self._save(
+                conn, guild_id, actor_id, "setup.rules", lambda now: apply_rules(now, change)
+            )
+            days = updated.report_deadline_days
+            if days == current.report_deadline_days or self._deadline_hook is None:
+                return RulesSaved(updated)
+            return RulesSaved(updated, await self._deadline_hook(conn, guild_id, actor_id, days))
 
     async def _update(
         self,
@@ -102,19 +123,30 @@ class SettingsService:
         change: Callable[[GuildSettings], GuildSettings],
     ) -> GuildSettings:
         async with self._db.transaction() as conn:
-            current = await self.ensure(conn, guild_id)
-            updated = change(current)
-            if updated != current:
-                await guild_settings.save(conn, updated)
-                await audit.record(
-                    conn,
-                    guild_id,
-                    actor_id,
-                    action,
-                    **{k: v for k, v in vars(updated).items() if getattr(current, k) != v},
-                )
-            conn.after_commit(lambda: self.forget(guild_id))
+            _, updated = await self._save(conn, guild_id, actor_id, action, change)
         return updated
+
+    async def _save(
+        self,
+        conn: Connection,
+        guild_id: int,
+        actor_id: int,
+        action: str,
+        change: Callable[[GuildSettings], GuildSettings],
+    ) -> tuple[GuildSettings, GuildSettings]:
+        current = await self.ensure(conn, guild_id)
+        updated = change(current)
+        if updated != current:
+            await guild_settings.save(conn, updated)
+            await audit.record(
+                conn,
+                guild_id,
+                actor_id,
+                action,
+                **{k: v for k, v in vars(updated).items() if getattr(current, k) != v},
+            )
+        conn.after_commit(lambda: self.forget(guild_id))
+        return current, updated
 
     async def ensure(self, conn: Connection, guild_id: int) -> GuildSettings:
         """Inside a caller's transaction that will change the settings: the guild's settings row,

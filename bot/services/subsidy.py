@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from bot.domain import subsidy as rules
 from bot.domain.cities import City
 from bot.domain.clock import Clock
+from bot.domain.deadlines import overdue
 from bot.domain.errors import DomainError, Term
 from bot.domain.fiscal import FiscalYear
 from bot.domain.ids import require_id
@@ -119,6 +120,12 @@ class SubsidyService:
                 if why.key == "subsidy.why.approved_no_subsidy":
                     report = await reports.latest_for_trip(conn, trip.id)
                     why = Explanation(why.key, {"reason": report.reason if report else ""})
+                if why.key == "subsidy.why.no_report" and trip.report_due is not None:
+                    late = overdue(self._clock.today(), trip.report_due)
+                    why = Explanation(
+                        "subsidy.why.overdue" if late else "subsidy.why.no_report_by",
+                        {"day": trip.report_due},
+                    )
                 if why.key == "subsidy.why.granted":
                     grant = await ledger.live(conn, guild_id, city_id, year.year)
                     amount = grant.amount_yen if grant else settings.subsidy_amount_yen

@@ -66,6 +66,7 @@ async def _as_candidates(
                 member_on_trip_start=member_on(periods.get(e.user_id, []), e.trip_start),
                 member_on_submission=member_on(periods.get(e.user_id, []), submitted_on),
                 voided=e.report_id in voided,
+                due_on=e.due_on,
             )
         )
     return result

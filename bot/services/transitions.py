@@ -4,8 +4,10 @@ Each public method makes one state change inside the caller's unit of work and h
 :meth:`Transitions._apply`, the single function that applies every consequence: the audit entry;
 the report's Discord messages (review post or its edit, the author's message, the announcement);
 the subsidy ledger of every city and fiscal year the change can move, with a message to whoever
-receives the subsidy now; and the member role. A new caller cannot forget one, because no other
-code writes these states (the repositories' state-changing functions are called from here only).
+receives the subsidy now; the member role; and the deadline reminders the change made pointless
+(the report was sent, the trip cancelled, the member left). A new caller cannot forget one,
+because no other code writes these states (the repositories' state-changing functions are called
+from here only).
 
 Why one function: a withdrawal once freed the subsidy without handing it on, because the
 withdrawal path had its own short list of consequences.
@@ -13,13 +15,15 @@ withdrawal path had its own short list of consequences.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
+from bot.domain import deadlines as deadline_rules
 from bot.domain import reports as report_rules
 from bot.domain import subsidy as subsidy_rules
 from bot.domain.clock import Clock
+from bot.domain.deadlines import DeadlineShift, reminder_keys
 from bot.domain.fiscal import FiscalYear
 from bot.domain.membership import Period, member_on
 from bot.domain.outbox import DirectMessage, Edit, MessageRef, Post, RoleChange
@@ -51,6 +55,7 @@ class Change:
     subject: str
     detail: dict[str, Any] = field(default_factory=dict)
     lines: frozenset[tuple[int, date]] = frozenset()  # (city row, a trip's first day)
+    stale_reminders: tuple[str, ...] = ()  # keys of deadline reminders no longer wanted
 
 
 @dataclass(frozen=True)
@@ -91,13 +96,20 @@ class Transitions:
             how = report_rules.RESUBMITTED
         else:
             report_id = await reports.insert(
-                conn, guild_id, trip.user_id, trip.id, title, body, units, language, now
-            )
+                conn, guild_id, trip.user_id, trip.id, title, body, units, language, now,
+                due_on=trip.report_due,
+            )  # fmt: skip
             how = report_rules.SUBMITTED
         await reports.drop_draft(conn, guild_id, trip.user_id, trip.id)
         report = await reports.get(conn, guild_id, report_id)
         assert report is not None  # written just above
-        await self._apply(conn, _report_moved(report, trip.user_id, how, units=units))
+        await self._apply(
+            conn,
+            replace(
+                _report_moved(report, trip.user_id, how, units=units),
+                stale_reminders=tuple(reminder_keys(trip.id, trip.report_due)),
+            ),
+        )
         return report
 
     async def settle(
@@ -110,6 +122,11 @@ class Transitions:
             return None
         await self._apply(conn, _report_moved(settled, actor_id, state, reason=reason))
         return settled
+
+    async def recover_review_post(self, conn: Connection, report: Report) -> None:
+        """The report's review post was found deleted: queue its edit, which posts it anew (an
+        edit of a deleted message does) with the same buttons, acting on the same report."""
+        await self._edit_review_post(conn, report)
 
     async def note_dm_failed(self, conn: Connection, report: Report) -> None:
         """The author could not be told of a decision: /report status and the review post say so.
@@ -139,8 +156,45 @@ class Transitions:
         city_id = await trips.city_id(conn, guild_id, trip.city_slug)
         lines = frozenset({(city_id, trip.start)}) if city_id is not None else frozenset()
         await self._apply(
-            conn, Change(guild_id, trip.user_id, "trip.cancelled", f"trip:{trip.id}", lines=lines)
+            conn,
+            Change(
+                guild_id, trip.user_id, "trip.cancelled", f"trip:{trip.id}", lines=lines,
+                stale_reminders=tuple(reminder_keys(trip.id, trip.report_due)),
+            ),
+        )  # fmt: skip
+
+    async def deadline_changed(
+        self, conn: Connection, guild_id: int, actor_id: int, new_days: int | None
+    ) -> DeadlineShift:
+        """The guild's report deadline is now ``new_days`` (None: none): reschedule the trips still
+        waiting for a report (bot.domain.deadlines.rescheduled says how). Reports already sent
+        keep the due day they were sent under."""
+        today = self._clock.today()
+        waiting = await trips.waiting_for_report(
+            conn, guild_id, deadline_rules.history_before(today)
         )
+        due = [deadline_rules.rescheduled(t.end, t.report_due, new_days, today) for t in waiting]
+        shift = DeadlineShift.tally(
+            new_days, today, ((t.end, t.report_due, d) for t, d in zip(waiting, due, strict=True))
+        )
+        moved: dict[int, date | None] = {}
+        stale: list[str] = []
+        for trip, new_due in zip(waiting, due, strict=True):
+            if new_due != trip.report_due:
+                moved[trip.id] = new_due
+                stale += reminder_keys(trip.id, trip.report_due)
+        await trips.set_report_due(conn, moved)
+        await self._apply(
+            conn,
+            Change(
+                guild_id, actor_id, "report.deadline_changed", f"guild:{guild_id}",
+                {"days": new_days, "rescheduled": shift.rescheduled,
+                 "given_grace": shift.given_grace, "cleared": shift.cleared,
+                 "kept_passed": shift.kept_passed},
+                stale_reminders=tuple(stale),
+            ),
+        )  # fmt: skip
+        return shift
 
     # ------------------------------------------------------------------ memberships
     async def membership_changed(
@@ -218,8 +272,13 @@ class Transitions:
         }
         for city_id, year in sorted(years, key=lambda line: (line[0], line[1].year)):
             await self._keep_ledger(conn, settings, city_id, year)
-        if isinstance(change, MembershipChanged):
-            await self.keep_role_in_step(conn, change.guild_id, change.user_id)
+        stale = list(change.stale_reminders)
+        if isinstance(change, MembershipChanged) and not await self.keep_role_in_step(
+            conn, change.guild_id, change.user_id
+        ):  # not a member today: no reminder about any of their trips
+            for trip in await trips.of_member(conn, change.guild_id, change.user_id):
+                stale += reminder_keys(trip.id, trip.report_due)
+        await self._outbox.cancel(conn, stale, change.action)
 
     async def _report_messages(
         self, conn: Connection, settings: GuildSettings, report: Report, how: str

@@ -8,6 +8,7 @@ from bot.domain import reports as report_rules
 from bot.domain.cities import City
 from bot.domain.clock import Clock
 from bot.domain.dates import parse_date
+from bot.domain.deadlines import due_date
 from bot.domain.errors import DomainError
 from bot.domain.ids import require_id
 from bot.domain.text import clean_text
@@ -54,6 +55,7 @@ class TripService:
         end_text: str | None = None,
         note: str | None = None,
     ) -> TripView:
+        """Log a trip; with a deadline set, its report is due ``deadline_days`` after its end."""
         city = await self._cities.get(guild_id, city_typed)
         today = self._clock.today()
         start = parse_date(start_text, today)
@@ -67,14 +69,16 @@ class TripService:
                 raise DomainError("city.not_found", query=city_typed[:100])
             same_city = await trips.overlapping(conn, guild_id, user_id, city_row, start, end)
             check_new_trip(city, start, end, today, settings.fiscal_year_start_month, same_city)
+            due = due_date(end, settings.report_deadline_days)
             trip_id = await trips.insert(
-                conn, guild_id, user_id, city_row, start, end, cleaned_note, self._clock.now()
-            )
+                conn, guild_id, user_id, city_row, start, end, cleaned_note, self._clock.now(),
+                report_due=due,
+            )  # fmt: skip
             await audit.record(
                 conn, guild_id, user_id, "trip.logged", f"trip:{trip_id}", city=city.slug,
-                start=start, end=end,
+                start=start, end=end, report_due=due,
             )  # fmt: skip
-        trip = Trip(trip_id, user_id, city.slug, start, end, cleaned_note)
+        trip = Trip(trip_id, user_id, city.slug, start, end, cleaned_note, report_due=due)
         return TripView(trip, city)
 
     async def mine(self, guild_id: int, user_id: int) -> list[TripView]:

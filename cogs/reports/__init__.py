@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot.services.reminders import REVIEW_REMINDER
 from bot.services.transitions import ANNOUNCEMENT, DECISION_DM, REVIEW_POST
 from cogs.reports import render
 from cogs.reports.commands import Reports
 from cogs.reports.forms import FORM, REASON
+from cogs.reports.queue import QueuePageButton, review_reminder
 from cogs.reports.review import ReviewButton, WriteButton
 
 if TYPE_CHECKING:
@@ -15,11 +17,12 @@ if TYPE_CHECKING:
 
 
 async def setup(bot: AssociationBot) -> None:
-    bot.add_dynamic_items(ReviewButton, WriteButton)
+    bot.add_dynamic_items(ReviewButton, WriteButton, QueuePageButton)
     outbox = bot.outbox
     outbox.register(REVIEW_POST, render.review_post)
     outbox.register(ANNOUNCEMENT, render.announcement)
     outbox.register(DECISION_DM, render.decision_dm)
+    outbox.register(REVIEW_REMINDER, review_reminder)
     reports = Reports(bot)
     bot.routes.add_modal(FORM, reports.report_submitted)
     bot.routes.add_modal(REASON, reports.reason_submitted)

@@ -11,12 +11,14 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import autocomplete
-from bot.checks import require_staff
+from bot.checks import require_staff, staff_only
 from bot.domain import reports as rules
+from bot.domain.ids import parse_id
 from bot.domain.settings import GuildSettings
 from bot.interactions import Speaker, guild_id, services
 from bot.services.reports import LengthRefused, ReportView
-from cogs.reports.forms import open_report_form, submitted_values
+from cogs.reports.forms import form_guild, open_report_form, submitted_values
+from cogs.reports.queue import send_queue
 from cogs.reports.review import write_again_view
 
 if TYPE_CHECKING:
@@ -87,15 +89,22 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
         trip = say("trip.label", city=view.trip.city, span=view.trip.trip.span)
         await say.send(say("report.withdraw.done", id=view.report.id, trip=trip))
 
+    @app_commands.command(name="queue", description="Reports awaiting review, oldest first")
+    @staff_only()
+    async def queue(self, interaction: discord.Interaction) -> None:
+        await send_queue(interaction, offset=0)
+
     async def report_submitted(
         self, interaction: discord.Interaction, match: re.Match[str]
     ) -> None:
-        """The report form (``report:form:<trip>``) was sent; see bot/custom_ids.py."""
+        """The report form (``report:form:<trip>[:<guild>]``) was sent; see bot/custom_ids.py.
+        A form opened from a reminder in a direct message names its server."""
         say = await Speaker.of(interaction)
         values = submitted_values(interaction)
+        guild = form_guild(interaction, parse_id(match["guild"]) if match["guild"] else None)
         try:
             view = await services(interaction).reports.submit(
-                guild_id(interaction),
+                guild,
                 interaction.user.id,
                 match["trip"],
                 values.get("title"),
@@ -105,14 +114,19 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
         except LengthRefused as refused:
             await say.send(
                 say(refused.key, **refused.params) + "\n" + say("report.kept"),
-                view=write_again_view(say, refused.trip_id),
+                view=write_again_view(
+                    say, refused.trip_id, guild if interaction.guild_id is None else None
+                ),
             )
             return
         trip = say("trip.label", city=view.trip.city, span=view.trip.trip.span)
         key = "report.received_again" if view.report.revision > 1 else "report.received"
-        settings = await services(interaction).settings.get(guild_id(interaction))
+        settings = await services(interaction).settings.get(guild)
         length = view.report.length(settings.report_min_units, settings.report_max_units)
-        await say.send(say(key, id=view.report.id, trip=trip, length=length))
+        text = say(key, id=view.report.id, trip=trip, length=length)
+        if view.report.late:
+            text += "\n" + say("report.received_late", day=view.report.due_on)
+        await say.send(text)
 
     async def reason_submitted(
         self, interaction: discord.Interaction, match: re.Match[str]

@@ -5,6 +5,9 @@ that memory is gone and the member's text would be dropped. So these modals are 
 discord.py's store as soon as they are sent, their custom_id carries what the submission needs
 (``report:form:<trip id>``, ``report:reason:<report id>:<action>``), and the reports cog answers
 every submission from its listener, whether or not the bot restarted in between.
+
+A report form opened from a direct message (a deadline reminder, a request for changes) has no
+server around it: its custom_id names the server too (``report:form:<trip id>:<guild id>``).
 """
 
 from __future__ import annotations
@@ -13,12 +16,15 @@ import re
 from typing import Any
 
 import discord
+from discord import app_commands
 
 from bot.domain import reports as rules
-from bot.interactions import Speaker, guild_id, services
+from bot.domain.errors import DomainError
+from bot.domain.ids import parse_id
+from bot.interactions import Speaker, services
 from bot.services.reports import Form
 
-FORM = re.compile(r"report:form:(?P<trip>[0-9]{1,20})")
+FORM = re.compile(r"report:form:(?P<trip>[0-9]{1,20})(?::(?P<guild>[0-9]{1,20}))?")
 REASON = re.compile(r"report:reason:(?P<report>[0-9]{1,20}):(?P<action>nosubsidy|changes|reject)")
 MODAL_TITLE_LIMIT = 45
 TEXT_DISPLAY_LIMIT = 1_500
@@ -34,7 +40,11 @@ async def open_modal(interaction: discord.Interaction, modal: discord.ui.Modal) 
     modal.stop()
 
 
-def report_modal(say: Speaker, form: Form, minimum: int, maximum: int) -> discord.ui.Modal:
+def report_modal(
+    say: Speaker, form: Form, minimum: int, maximum: int, guild_id: int | None = None
+) -> discord.ui.Modal:
+    """The report form; ``guild_id`` when it is opened outside the server (from a DM)."""
+    custom_id = f"report:form:{form.trip.trip.id}"
     modal = discord.ui.Modal(
         title=_title(
             say(
@@ -42,11 +52,15 @@ def report_modal(say: Speaker, form: Form, minimum: int, maximum: int) -> discor
                 trip=say("trip.label", city=form.trip.city, span=form.trip.trip.span),
             )
         ),
-        custom_id=f"report:form:{form.trip.trip.id}",
+        custom_id=custom_id if guild_id is None else f"{custom_id}:{guild_id}",
     )
+    notes = []
     if form.reason:
-        intro = say(f"report.form.reason.{form.previous_state}", reason=form.reason)
-        modal.add_item(discord.ui.TextDisplay(intro[:TEXT_DISPLAY_LIMIT]))
+        notes.append(say(f"report.form.reason.{form.previous_state}", reason=form.reason))
+    if form.late:
+        notes.append(say("report.form.late", day=form.trip.trip.report_due))
+    if notes:
+        modal.add_item(discord.ui.TextDisplay("\n\n".join(notes)[:TEXT_DISPLAY_LIMIT]))
     modal.add_item(
         discord.ui.Label(
             text=say("report.form.title_label"),
@@ -92,15 +106,38 @@ def reason_modal(say: Speaker, report_id: int, action: str) -> discord.ui.Modal:
     return modal
 
 
-async def open_report_form(interaction: discord.Interaction, trip_ref: str | int) -> None:
+async def open_report_form(
+    interaction: discord.Interaction, trip_ref: str | int, guild_id: int | None = None
+) -> None:
     """Open the report form for one of the member's trips, filled with what they last typed
-    (or with the report staff sent back)."""
+    (or with the report staff sent back). ``guild_id``: the server the trip belongs to, for a
+    form opened from a direct message."""
     say = await Speaker.of(interaction)
     svc = services(interaction)
-    form = await svc.reports.form(guild_id(interaction), interaction.user.id, trip_ref)
-    settings = await svc.settings.get(guild_id(interaction))
-    modal = report_modal(say, form, settings.report_min_units, settings.report_max_units)
+    guild = form_guild(interaction, guild_id)
+    form = await svc.reports.form(guild, interaction.user.id, trip_ref)
+    settings = await svc.settings.get(guild)
+    modal = report_modal(
+        say,
+        form,
+        settings.report_min_units,
+        settings.report_max_units,
+        guild_id=guild if interaction.guild_id is None else None,
+    )
     await open_modal(interaction, modal)
+
+
+def form_guild(interaction: discord.Interaction, named: int | None) -> int:
+    """The server a report form (or its button) acts in: where it is used, or, in a direct
+    message, the one its custom_id names. A custom_id naming another server than the one it is
+    used in is refused, as a trip of another server would be."""
+    if interaction.guild_id is not None:
+        if named is not None and named != interaction.guild_id:
+            raise DomainError("trip.unknown")
+        return interaction.guild_id
+    if named is None or parse_id(interaction.user.id) is None:  # a forged sender names no one
+        raise app_commands.NoPrivateMessage()
+    return named
 
 
 def submitted_values(interaction: discord.Interaction) -> dict[str, str]:

@@ -15,7 +15,7 @@ from bot.domain.outbox import MessageRef
 from bot.i18n import t
 from bot.outbox import Rendered
 from bot.services.reports import ReportView
-from cogs.reports.review import review_view
+from cogs.reports.review import review_view, write_view
 
 if TYPE_CHECKING:
     from bot.app import AssociationBot
@@ -94,6 +94,12 @@ def review_embed(language: str, view: ReportView, minimum: int, maximum: int) ->
             value=t(language, "report.review.dm_failed"),
             inline=False,
         )
+    if report.late:
+        embed.add_field(
+            name=t(language, "report.field.deadline"),
+            value=t(language, "report.review.late", day=report.due_on),
+            inline=False,
+        )
     return embed
 
 
@@ -103,7 +109,8 @@ async def review_post(bot: AssociationBot, message: MessageRef) -> Rendered:
     view = await bot.services.reports.view(guild_id, message["report_id"])
     language = settings.language
     embed = review_embed(language, view, settings.report_min_units, settings.report_max_units)
-    staff = settings.staff_role_id
+    # Only a report still waiting calls the staff (a post put back after it was deleted included).
+    staff = settings.staff_role_id if view.report.open else None
     return Rendered(
         content=t(language, "report.review.ping", role=f"<@&{staff}>") if staff else None,
         embeds=[embed],
@@ -142,9 +149,12 @@ async def announcement(bot: AssociationBot, message: MessageRef) -> Rendered:
 async def decision_dm(bot: AssociationBot, message: MessageRef) -> Rendered:
     view = await bot.services.reports.view(message.guild_id, message["report_id"])
     report = view.report
-    # the member's own language: as their Discord was last seen, else as when they submitted
-    language = await bot.services.languages.of(report.user_id) or report.language
+    language = await bot.services.languages.of_member(report.user_id, message.guild_id)
     text = t(language, f"report.dm.{report.state}", trip=trip_label(language, view), id=report.id)
     if report.reason:
         text += "\n\n" + t(language, "report.review.reason", reason=report.reason)
-    return Rendered(content=clip(text, 2_000))
+    write = None
+    if report.state == rules.CHANGES_REQUESTED:  # the form opens with the text and the reason
+        label = t(language, "report.button.open_sent_back")
+        write = write_view(label, report.trip_id, message.guild_id)
+    return Rendered(content=clip(text, 2_000), view=write)

@@ -7,6 +7,7 @@ import contextlib
 import re
 import sqlite3
 from dataclasses import dataclass
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +15,7 @@ import aiohttp
 
 from bot.app import AssociationBot
 from bot.config import Settings
-from bot.domain.clock import Clock
+from bot.domain.clock import TOKYO, Clock
 from tests.e2e.fake_discord.interactions import (
     NotLikeDiscord,
     command_data,
@@ -175,6 +176,11 @@ class Harness:
         await self.stop()
         return await self.start()
 
+    def set_time(self, day: date, at: time = time(10, 0)) -> None:
+        """Move the bot's clock to ``at`` on ``day`` in the association's calendar (forward or
+        back, as a clock that was wrong might)."""
+        self.clock.advance(datetime.combine(day, at, TOKYO) - self.clock.now())
+
     async def configure(self, language: str | None = "en") -> None:
         """What an admin does first: staff and member roles, review and announcement channels,
         and (unless ``language`` is None, keeping the preset's Japanese) the server's language:
@@ -252,19 +258,34 @@ class Harness:
             for c in row.get("components") or []
         ):
             raise NotLikeDiscord(f"{custom_id!r} is disabled: Discord would not send the click")
-        channel = next(
-            (c for c in self.world.guild.channels if c.id == int(payload["channel_id"])), None
-        )
+        channel_id = int(payload["channel_id"])
+        in_dm = channel_id in self.fake.dm_channels
+        channel = next((c for c in self.world.guild.channels if c.id == channel_id), None)
         data = envelope(
-            self.fake, 3, user, component_data(custom_id), locale=locale, channel=channel
+            self.fake,
+            3,
+            user,
+            component_data(custom_id),
+            locale=locale,
+            channel=channel,
+            in_guild=not in_dm,
         )
+        if in_dm:  # the click comes from the direct message the button is in
+            data["channel_id"] = data["channel"]["id"] = str(channel_id)
         data["message"] = payload
         return await self.send(data)
 
     async def submit_modal(
-        self, modal: dict, values: dict[str, str], *, user: User, locale: str = "en-US"
+        self,
+        modal: dict,
+        values: dict[str, str],
+        *,
+        user: User,
+        locale: str = "en-US",
+        in_guild: bool = True,
     ) -> Interaction:
-        """Fill in and submit ``modal`` (as the bot opened it) as ``user``."""
+        """Fill in and submit ``modal`` (as the bot opened it) as ``user``; ``in_guild=False``
+        for a modal opened from a direct message."""
         fields = custom_ids(modal)
         unknown = set(values) - set(fields)
         if unknown:
@@ -277,7 +298,7 @@ class Harness:
             if spec.get("required", True) and not value:
                 raise NotLikeDiscord(f"{key} is required")
         data = modal_data(modal["custom_id"], filled)
-        return await self.send(envelope(self.fake, 5, user, data, locale=locale))
+        return await self.send(envelope(self.fake, 5, user, data, locale=locale, in_guild=in_guild))
 
     async def autocomplete(
         self, path: str, option: str, typed: str, *, user: User, locale: str = "en-US"

@@ -77,3 +77,14 @@ async def member_with_trip(harness: Harness, user: User | None = None) -> str:
     await harness.configure()
     await harness.register(user)
     return await finished_trip(harness, user)
+
+
+async def restart_and_catch_up(harness: Harness) -> None:
+    """Restart the bot and wait until its catch-up has queued (and the outbox delivered) what
+    was due."""
+    assert harness.bot is not None
+    # A bot closed during discord.py's short wait before READY leaves that wait's task behind.
+    await harness.bot.wait_until_ready()
+    bot = await harness.restart()
+    await bot.get_cog("Reminders").caught_up.wait()  # type: ignore[union-attr]
+    await harness.outbox_settled()

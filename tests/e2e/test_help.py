@@ -87,7 +87,7 @@ async def test_staff_see_their_commands_and_admins_theirs(harness: Harness):
     assert "</setup" not in staff.text
     admin = await harness.ask("help", user=harness.world.admin)
     assert "For staff" in admin.text and "For server administrators" in admin.text
-    assert f"{mention(harness, 'setup rules')} — Year start, subsidy amount" in admin.text
+    assert f"{mention(harness, 'setup rules')} — Year start, subsidy, report length" in admin.text
     # the staff's commands come in the order they meet them: the registry before the ledger
     staff_part = admin.text[admin.text.index("For staff") :]
     assert in_order(staff_part, "</member add", "</subsidy ledger", "</city export", "</setup show")

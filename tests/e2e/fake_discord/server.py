@@ -520,6 +520,8 @@ class FakeDiscord:
         for key in ("content", "embeds", "components", "attachments", "flags", "allowed_mentions"):
             if body and key in body:
                 message[key] = body[key]
+        if message["content"] is None:  # an edit that removes the text leaves it empty
+            message["content"] = ""
         message["edited_timestamp"] = now_iso()
         message.pop("deferred", None)
 
@@ -538,8 +540,9 @@ class FakeDiscord:
             for msg in self.messages.values()
             if msg.get("interaction_token") == token and not msg.get("followup")
         ]
-        if not original and "message" in interaction:  # a component's: the message it is on
-            original = [self.messages[int(interaction["message"]["id"])]]
+        if not original and "message" in interaction:
+            # A component interaction's original response is the message the component is on.
+            original = [m for m in [self.messages.get(int(interaction["message"]["id"]))] if m]
         target = (
             original[0]
             if message_id == "@original" and original
@@ -577,6 +580,11 @@ class FakeDiscord:
         if method == "PATCH":
             self._edit(message, body)
         return json_response(message)
+
+    def delete_message(self, message_id: int | str) -> None:
+        """Someone deleted a message in Discord's client (a moderator tidying a channel): from
+        now on Discord answers 10008 Unknown Message about it."""
+        self.messages.pop(int(message_id))
 
     def _open_dm(self, user_id: int) -> web.Response:
         user = next(m.user for m in self.world.guild.members if m.user.id == user_id)

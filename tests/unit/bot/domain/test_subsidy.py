@@ -54,3 +54,20 @@ def test_a_report_approved_without_the_subsidy_leaves_the_line() -> None:
     assert holder([waived]).state == rules.OPEN
     why = explain(waived, holder([later, waived]), ahead=0)
     assert why.key == "subsidy.why.approved_no_subsidy"
+
+
+def test_a_report_sent_after_its_deadline_leaves_the_line() -> None:
+    # T0 is 1 September 2025, 09:00 in Tokyo: on time on the due day, late the day after.
+    on_time = candidate(1, "approved", 0, due_on=date(2025, 9, 1))
+    assert not on_time.late and holder([on_time]).candidate == on_time
+    late = candidate(1, "approved", 0, due_on=date(2025, 8, 31))
+    later = candidate(2, "approved", 5)
+    assert late.late and not late.eligible
+    assert holder([late, later]) == rules.Outcome(rules.GRANTED, later)
+    waiting_late = candidate(1, "awaiting", 0, due_on=date(2025, 8, 31))
+    assert holder([waiting_late, later]) == rules.Outcome(rules.GRANTED, later)  # reserves nothing
+    why = explain(late, holder([late, later]), ahead=0)
+    assert why.key == "subsidy.why.late" and why.params == {"day": date(2025, 8, 31)}
+    assert explain(candidate(1, "rejected", 0, due_on=date(2025, 8, 31)), holder([]), 0).key == (
+        "subsidy.why.rejected"
+    )

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.domain.clock import Clock
 from bot.services.languages import LanguageService
+from bot.services.settings import SettingsService
 from db.database import Database
 from db.migrate import migrate
 
@@ -17,7 +18,7 @@ async def test_the_last_locale_seen_decides_and_is_written_only_when_it_changes(
     writes: list[str] = []
     db.trace(lambda sql, params: writes.append(sql) if sql.startswith("INSERT") else None)
     try:
-        languages = LanguageService(db, Clock())
+        languages = LanguageService(db, SettingsService(db, "kifa"), Clock())
         assert await languages.of(1) is None  # never seen: the caller's fallback decides
         await languages.seen(1, "en-US")
         await languages.seen(1, "en-US")
@@ -31,12 +32,25 @@ async def test_the_last_locale_seen_decides_and_is_written_only_when_it_changes(
             before = await conn.fetchval("SELECT seen_at FROM user_locales WHERE user_id = 1")
         clock = Clock()
         clock.advance(timedelta(days=1))
-        after_restart = LanguageService(db, clock)
+        after_restart = LanguageService(db, SettingsService(db, "kifa"), clock)
         assert await after_restart.of(1) == "ja"
         await after_restart.seen(1, "ja")  # the same locale: the row is left as it is
         async with db.read() as conn:
             assert await conn.fetchval("SELECT seen_at FROM user_locales WHERE user_id = 1") == (
                 before
             )
+    finally:
+        await db.close()
+
+
+async def test_a_member_never_seen_reads_the_servers_language(tmp_path: Path):
+    db = await Database.open(tmp_path / "db.sqlite3")
+    await migrate(db)
+    try:
+        settings = SettingsService(db, "kifa")  # KIFA's servers start in Japanese
+        languages = LanguageService(db, settings, Clock())
+        assert await languages.of_member(7, guild_id=1) == "ja"
+        await languages.seen(7, "en-GB")
+        assert await languages.of_member(7, guild_id=1) == "en"
     finally:
         await db.close()

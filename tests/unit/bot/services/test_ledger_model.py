@@ -1,8 +1,11 @@
 """The ledger as a state machine: the real services on a real database, driven by every operation
 that can move a city's subsidy (submit, decide (approve, approve without subsidy, request changes,
-reject), resubmit, withdraw, void, pay, cancel a trip,
-membership registered / ended / expired, days passing), and checked after every step against a
-small reference model of PRODUCT.md's rule, written here independently of bot.domain.subsidy.
+reject), resubmit, withdraw, void, pay, cancel a trip, membership registered / ended / expired,
+days passing, the report deadline changed), and checked after every step against a small
+reference model of PRODUCT.md's rule, written here independently of bot.domain.subsidy and
+bot.domain.deadlines: a report first sent after its trip's deadline does not queue, and a changed
+deadline applies to the trips still waiting for a report whose deadline had not passed (never
+less than a week from the change).
 
 Run with more examples locally: ``LEDGER_EXAMPLES=5000 pytest tests/unit/bot/services``.
 """
@@ -31,6 +34,7 @@ from bot.config import Settings
 from bot.domain.clock import TOKYO, Clock
 from bot.domain.errors import DomainError
 from bot.domain.fiscal import FiscalYear
+from bot.domain.settings import RuleChange
 from bot.services import Services, subsidy_line
 from bot.services.transitions import SUBSIDY_DM
 from db.database import Database
@@ -44,6 +48,8 @@ BODY = "word " * 350
 EXAMPLES = int(os.environ.get("LEDGER_EXAMPLES", "500"))
 REFUSED = object()
 START = datetime(2026, 11, 20, 3, 0, tzinfo=UTC)
+FIRST_DEADLINE = 30  # days after a trip; the rule changes between steps
+LIVE = ("awaiting", "changes_requested", "approved", "approved_no_subsidy")
 
 
 @dataclass
@@ -54,6 +60,17 @@ class Model:
     reports: dict[int, dict] = field(default_factory=dict)
     voided: set[int] = field(default_factory=set)
     paid: dict[tuple[str, int], int] = field(default_factory=dict)  # (city, year) -> report
+    trips: dict[int, dict] = field(default_factory=dict)  # id -> end, due, cancelled
+    deadline: int | None = FIRST_DEADLINE
+
+    def waits_for_report(self, trip_id: int) -> bool:
+        return not self.trips[trip_id]["cancelled"] and not any(
+            r["trip"] == trip_id and r["state"] in LIVE for r in self.reports.values()
+        )
+
+    def late(self, trip_id: int, sent_on: date) -> bool:
+        due = self.trips[trip_id]["due"]
+        return due is not None and sent_on > due
 
     def holder(self, city: str, year: int, member_on) -> int | None:  # type: ignore[no-untyped-def]
         if city == "michigan":
@@ -66,6 +83,7 @@ class Model:
                 for r in self.reports.values()
                 if (r["city"], r["year"]) == (city, year)
                 and r["id"] not in self.voided
+                and not r["late"]
                 and member_on(r["user"], r["start"])
                 and member_on(r["user"], r["submitted_on"])
             ),
@@ -110,6 +128,9 @@ class LedgerMachine(RuleBasedStateMachine):
             self.db, Settings(token="", database_path=self.db.path), self.clock
         )
         await self.svc.settings.set_channels(GUILD, STAFF, moderation_channel_id=5)
+        await self.svc.settings.update_rules(
+            GUILD, STAFF, RuleChange(report_deadline_days=FIRST_DEADLINE)
+        )
         long_ago = (self.clock.today() - timedelta(days=1000)).isoformat()
         for user in USERS:
             since = self.clock.today().isoformat() if user == NEWCOMER else long_ago
@@ -153,15 +174,21 @@ class LedgerMachine(RuleBasedStateMachine):
         trip = self.attempt(self.svc.trips.log(GUILD, user, city, start.isoformat()))
         if trip is REFUSED:
             return
+        days = self.model.deadline
+        self.model.trips[trip.trip.id] = {
+            "end": start, "cancelled": False,
+            "due": None if days is None else start + timedelta(days=days),
+        }  # fmt: skip
         view = self.attempt(
             self.svc.reports.submit(GUILD, user, str(trip.trip.id), None, BODY, "en")
         )
         if view is REFUSED:
             return
+        sent_on = view.report.first_submitted_at.astimezone(TOKYO).date()
         self.model.reports[view.report.id] = {
             "id": view.report.id, "user": user, "city": city, "trip": trip.trip.id,
             "year": FiscalYear.containing(start, 4).year, "start": start,
-            "submitted_on": view.report.first_submitted_at.astimezone(TOKYO).date(),
+            "submitted_on": sent_on, "late": self.model.late(trip.trip.id, sent_on),
             "state": "awaiting", "order": len(self.model.reports),
         }  # fmt: skip
 
@@ -201,9 +228,10 @@ class LedgerMachine(RuleBasedStateMachine):
                 for o in self.model.reports.values()
                 if o["trip"] == r["trip"]
             ), "a new report only for a trip whose reports all left the line"
+            sent_on = done.report.first_submitted_at.astimezone(TOKYO).date()
             self.model.reports[done.report.id] = {
                 **r, "id": done.report.id, "state": "awaiting", "order": len(self.model.reports),
-                "submitted_on": done.report.first_submitted_at.astimezone(TOKYO).date(),
+                "submitted_on": sent_on, "late": self.model.late(r["trip"], sent_on),
             }  # fmt: skip
 
     @precondition(lambda self: self.model.reports)
@@ -242,8 +270,9 @@ class LedgerMachine(RuleBasedStateMachine):
         if change == "cancel_trip":
             trips = self.run(self.svc.trips.mine(GUILD, user))
             if trips:
-                trip_id = str(trips[index % len(trips)].trip.id)
-                self.attempt(self.svc.trips.cancel(GUILD, user, trip_id))
+                trip_id = trips[index % len(trips)].trip.id
+                if self.attempt(self.svc.trips.cancel(GUILD, user, str(trip_id))) is not REFUSED:
+                    self.model.trips[trip_id]["cancelled"] = True
         elif change == "leave":
             self.attempt(self.svc.members.remove(GUILD, STAFF, user))
         elif change.startswith("join"):
@@ -253,6 +282,32 @@ class LedgerMachine(RuleBasedStateMachine):
         else:
             self.clock.advance(timedelta(days=[1, 30, 200][index % 3]))
             self.run(self.svc.members.keep_roles_in_step(GUILD))
+
+    @rule(days=st.sampled_from([0, 1, 10, 30, 60]))
+    def change_the_deadline(self, days: int) -> None:
+        """An admin changes the report deadline (0: none). The model's own reading of the rule:
+        trips still waiting for a report whose deadline has not passed take the new one, never
+        less than a week from today; the others keep theirs, and so do trips that ended more than
+        a year ago."""
+        new = days or None
+        if new == self.model.deadline:
+            return
+        self.run(
+            self.svc.settings.update_rules(GUILD, STAFF, RuleChange(report_deadline_days=days))
+        )
+        self.model.deadline = new
+        today = self.clock.today()
+        for trip_id, trip in self.model.trips.items():
+            if not self.model.waits_for_report(trip_id):
+                continue
+            if trip["due"] is not None and trip["due"] < today:
+                continue
+            if (today - trip["end"]).days > 365:
+                continue
+            if new is None:
+                trip["due"] = None
+            else:
+                trip["due"] = max(trip["end"] + timedelta(days=new), today + timedelta(days=7))
 
     # ------------------------------------------------------------------ the invariant
     @invariant()
@@ -277,6 +332,11 @@ class LedgerMachine(RuleBasedStateMachine):
                     (SUBSIDY_DM,),
                 )
             }
+            stored_due = dict(
+                await conn.fetchall(
+                    "SELECT id, report_due_on FROM trips WHERE guild_id = ?", (GUILD,)
+                )
+            )
 
         def member_on(user: int, day: date) -> bool:
             text = day.isoformat()
@@ -285,6 +345,11 @@ class LedgerMachine(RuleBasedStateMachine):
                 and (p["ended_on"] is None or text < p["ended_on"])
                 for p in periods[user]
             )
+
+        for trip_id, trip in self.model.trips.items():
+            if self.model.waits_for_report(trip_id):  # the others keep the day they were sent
+                expected = trip["due"].isoformat() if trip["due"] else None
+                assert stored_due[trip_id] == expected, (trip_id, trip, stored_due[trip_id])
 
         years = {r["year"] for r in self.model.reports.values()}
         grants = [g for year in years for g in await self.svc.subsidy.ledger(GUILD, year)]
