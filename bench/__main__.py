@@ -26,9 +26,9 @@ from bench.workloads import CityAsk, Cycle, Help, SubsidyCheck, TripLog, Workloa
 from bot.domain.clock import Clock
 from bot.domain.fiscal import FiscalYear
 from db import synthetic
+from fake_discord.models import Member, User, World
+from fake_discord.server import FakeDiscord
 from tests.e2e.bot_process import BotProcess, answering
-from tests.e2e.fake_discord.models import Member, User, World
-from tests.e2e.fake_discord.server import FakeDiscord
 from tests.e2e.harness import Harness
 
 IN_FLIGHT = (1, 8, 32)

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.e2e.fake_discord.server import Call, FakeDiscord
+from fake_discord.server import Call, FakeDiscord
 
 TIMEOUT = 15.0
 DEFERRED = 5

@@ -10,9 +10,9 @@ from datetime import date, timedelta
 
 from bench.driver import Driver
 from db.synthetic import BODY  # 400 characters: inside the default range
-from tests.e2e.fake_discord.interactions import command_data, component_data, envelope, modal_data
-from tests.e2e.fake_discord.models import User, World
-from tests.e2e.fake_discord.server import Call
+from fake_discord.interactions import command_data, component_data, envelope, modal_data
+from fake_discord.models import User, World
+from fake_discord.server import Call
 
 CITIES = ("pontiac", "xuhui", "kanonji", "kusatsu-town", "date", "michigan")
 # One of each kind: a field, a fact in Japanese, a refusal, a romanised name, a computed set,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.fake_discord.server import FakeDiscord
+from fake_discord.server import FakeDiscord
 from tests.e2e.harness import Harness
 
 

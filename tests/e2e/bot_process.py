@@ -19,9 +19,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from tests.e2e.fake_discord.interactions import NotLikeDiscord, command_data, envelope
-from tests.e2e.fake_discord.models import User
-from tests.e2e.fake_discord.server import FakeDiscord
+from fake_discord.interactions import NotLikeDiscord, command_data, envelope
+from fake_discord.models import User
+from fake_discord.server import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -41,7 +41,7 @@ def main() -> None:
 
     from bot.app import AssociationBot
     from bot.config import Settings
-    from tests.e2e.fake_discord.server import Resolver
+    from fake_discord.server import Resolver
 
     discord.utils.setup_logging(level=int(os.environ.get("BOT_LOG_LEVEL", "30")), root=True)
     settings = Settings(

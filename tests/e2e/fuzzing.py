@@ -23,7 +23,7 @@ from typing import Any
 
 import discord
 
-from tests.e2e.fake_discord.interactions import (
+from fake_discord.interactions import (
     ATTACHMENT,
     BOOLEAN,
     CHANNEL,
@@ -40,8 +40,8 @@ from tests.e2e.fake_discord.interactions import (
     envelope,
     modal_data,
 )
-from tests.e2e.fake_discord.models import Channel, Role, User, snowflake
-from tests.e2e.fake_discord.server import FakeDiscord
+from fake_discord.models import Channel, Role, User, snowflake
+from fake_discord.server import FakeDiscord
 
 SQLITE_MAX = 2**63 - 1
 BOUNDARY_IDS = [

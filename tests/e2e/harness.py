@@ -16,7 +16,7 @@ import aiohttp
 from bot.app import AssociationBot
 from bot.config import Settings
 from bot.domain.clock import TOKYO, Clock
-from tests.e2e.fake_discord.interactions import (
+from fake_discord.interactions import (
     NotLikeDiscord,
     command_data,
     component_data,
@@ -24,8 +24,8 @@ from tests.e2e.fake_discord.interactions import (
     envelope,
     modal_data,
 )
-from tests.e2e.fake_discord.models import Channel, User
-from tests.e2e.fake_discord.server import Call, FakeDiscord
+from fake_discord.models import Channel, User
+from fake_discord.server import Call, FakeDiscord
 
 START_TIMEOUT = 15.0
 REPLY_TIMEOUT = 5.0

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tests.e2e.fake_discord.interactions import custom_ids
-from tests.e2e.fake_discord.models import User
+from fake_discord.interactions import custom_ids
+from fake_discord.models import User
 from tests.e2e.harness import Harness, Message
 
 ENGLISH_400 = " ".join(["Kusatsu"] + ["visit"] * 398 + ["Pontiac."])

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import json
 
-from tests.e2e.fake_discord.interactions import Attachment
+from fake_discord.interactions import Attachment
 from tests.e2e.harness import Harness
 
 

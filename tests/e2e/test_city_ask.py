@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from tests.e2e.fake_discord.interactions import Attachment
+from fake_discord.interactions import Attachment
 from tests.e2e.harness import Harness
 
 NOT_FOUND_EN = "I could not find the answer in our partner city information."

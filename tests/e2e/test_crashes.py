@@ -13,8 +13,8 @@ import random
 from collections.abc import Callable
 from datetime import date, timedelta
 
+from fake_discord.models import User
 from tests.e2e.bot_process import BotProcess, answering
-from tests.e2e.fake_discord.models import User
 from tests.e2e.harness import Harness, Interaction
 from tests.e2e.reporting import ENGLISH_400, announcements, report_id, review_post, submit
 

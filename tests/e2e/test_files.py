@@ -7,8 +7,8 @@ import csv
 import io
 import json
 
-from tests.e2e.fake_discord.interactions import Attachment
-from tests.e2e.fake_discord.models import User
+from fake_discord.interactions import Attachment
+from fake_discord.models import User
 from tests.e2e.harness import Harness
 from tests.e2e.test_subsidy import approve, two_reports
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import pytest
 
 from bot.i18n import t
-from tests.e2e.fake_discord.interactions import (
+from fake_discord.interactions import (
     Attachment,
     command_data,
     component_data,
     envelope,
     modal_data,
 )
-from tests.e2e.fake_discord.models import Role, User
+from fake_discord.models import Role, User
 from tests.e2e.harness import Harness, Interaction
 from tests.e2e.reporting import (
     ENGLISH_400,

@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 import pytest
 
 from bot.i18n import t
-from tests.e2e.fake_discord.interactions import custom_ids
-from tests.e2e.fake_discord.server import Call
+from fake_discord.interactions import custom_ids
+from fake_discord.server import Call
 from tests.e2e.fuzzing import Case, Generator, Pools
 from tests.e2e.harness import Harness
 from tests.e2e.reporting import ENGLISH_400, finished_trip, report_id, review_post, submit

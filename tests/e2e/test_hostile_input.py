@@ -15,7 +15,7 @@ from collections.abc import Awaitable
 
 import pytest
 
-from tests.e2e.fake_discord.interactions import STRING, SUB_COMMAND, SUB_COMMAND_GROUP
+from fake_discord.interactions import STRING, SUB_COMMAND, SUB_COMMAND_GROUP
 from tests.e2e.harness import Harness, Message
 from tests.e2e.invariants import assert_nothing_pings
 from tests.e2e.reporting import ENGLISH_400, member_with_trip, report_id, review_post, submit

@@ -7,7 +7,7 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.e2e.fake_discord.interactions import Attachment
+from fake_discord.interactions import Attachment
 from tests.e2e.harness import Harness, Message
 from tests.e2e.reporting import (
     ENGLISH_400,

@@ -6,8 +6,8 @@ from __future__ import annotations
 import csv
 import io
 
-from tests.e2e.fake_discord.interactions import Attachment
-from tests.e2e.fake_discord.models import Member, User
+from fake_discord.interactions import Attachment
+from fake_discord.models import Member, User
 from tests.e2e.harness import Harness
 
 

@@ -5,7 +5,7 @@ import io
 from datetime import timedelta
 
 from bot.domain.fiscal import FiscalYear
-from tests.e2e.fake_discord.interactions import Attachment
+from fake_discord.interactions import Attachment
 from tests.e2e.harness import Harness
 
 

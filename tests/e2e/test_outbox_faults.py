@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.e2e.fake_discord.server import DROPPED
+from fake_discord.server import DROPPED
 from tests.e2e.harness import Harness, Message
 from tests.e2e.reporting import (
     ENGLISH_400,

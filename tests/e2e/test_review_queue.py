@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, time, timedelta
 
-from tests.e2e.fake_discord.interactions import custom_ids
+from fake_discord.interactions import custom_ids
 from tests.e2e.harness import Harness, Message
 from tests.e2e.reporting import (
     ENGLISH_400,

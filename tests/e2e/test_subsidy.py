@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.e2e.fake_discord.models import Member, User
+from fake_discord.models import Member, User
 from tests.e2e.harness import Harness
 from tests.e2e.reporting import (
     ENGLISH_400,

@@ -8,8 +8,8 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from tests.e2e.fake_discord.models import Channel, Role, User, snowflake
-from tests.e2e.fake_discord.server import FakeDiscord
+from fake_discord.models import Channel, Role, User, snowflake
+from fake_discord.server import FakeDiscord
 
 _tokens = itertools.count(1)
 

@@ -1,5 +1,8 @@
 """A small Discord: REST and gateway over TLS on 127.0.0.1, enough of both for the bot.
 
+The stand-in the e2e tests run the unmodified bot against (tests/e2e/harness.py), and the one the
+playground shows in a browser: one copy, in the installed package, so both see the same Discord.
+
 It records every REST call, keeps the messages the bot posts, remembers the command set the bot
 synced (and builds interactions from it, as Discord does), and can be told to fail calls.
 """
@@ -22,7 +25,7 @@ import trustme
 from aiohttp import WSMsgType, web
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from tests.e2e.fake_discord.models import User, World, snowflake
+from fake_discord.models import User, World, snowflake
 
 DISCORD_HOSTS = ("discord.com", "gateway.discord.gg", "cdn.discordapp.com")
 HEARTBEAT_MS = 41_250
