@@ -209,9 +209,14 @@ def command_data(
     return data
 
 
-def component_data(custom_id: str, component_type: int = 2) -> dict:
-    """A click on a button (or a choice in a select) of a message."""
-    return {"custom_id": custom_id, "component_type": component_type}
+def component_data(
+    custom_id: str, component_type: int = 2, values: list[str] | None = None
+) -> dict:
+    """A click on a button, or (with ``values``) the options chosen in a select of a message."""
+    data: dict[str, Any] = {"custom_id": custom_id, "component_type": component_type}
+    if values is not None:
+        data["values"] = values
+    return data
 
 
 def modal_data(custom_id: str, values: dict[str, str]) -> dict:

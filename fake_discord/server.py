@@ -97,12 +97,11 @@ def json_response(
     )
 
 
-def now_iso() -> str:
-    return datetime.now(UTC).isoformat()
-
-
 def _stored_attachment(channel_id: int, sent: dict) -> dict:
-    """An attachment as Discord returns it once stored (discord.py needs its size and url)."""
+    """An attachment as Discord returns it once stored (discord.py needs its size and url). A
+    file uploaded with the message is already on the fake CDN: it keeps that address."""
+    if "url" in sent:
+        return {key: sent[key] for key in ("id", "filename", "size", "url", "proxy_url")}
     attachment_id = snowflake()
     url = f"https://cdn.discordapp.com/attachments/{channel_id}/{attachment_id}/{sent['filename']}"
     return {
@@ -115,8 +114,14 @@ def _stored_attachment(channel_id: int, sent: dict) -> dict:
 
 
 class FakeDiscord:
-    def __init__(self, world: World | None = None) -> None:
+    """``now``: the time Discord stamps on messages (default: the real time); the playground
+    passes the bot's clock, so that a day moved forward shows on the messages too."""
+
+    def __init__(
+        self, world: World | None = None, *, now: Callable[[], datetime] | None = None
+    ) -> None:
         self.world = world or World.association()
+        self._now = now or (lambda: datetime.now(UTC))
         self.application_id = self.world.bot_user.id
         self.calls: list[Call] = []
         self.failures: list[Failure] = []
@@ -476,7 +481,7 @@ class FakeDiscord:
             ],
             "flags": body.get("flags") or 0,
             "allowed_mentions": body.get("allowed_mentions"),
-            "timestamp": now_iso(),
+            "timestamp": self._now().isoformat(),
             "edited_timestamp": None,
             "tts": False,
             "mention_everyone": False,
@@ -525,7 +530,7 @@ class FakeDiscord:
                 message[key] = body[key]
         if message["content"] is None:  # an edit that removes the text leaves it empty
             message["content"] = ""
-        message["edited_timestamp"] = now_iso()
+        message["edited_timestamp"] = self._now().isoformat()
         message.pop("deferred", None)
 
     def _webhook(self, method: str, token: str, message_id: str | None, body: dict) -> web.Response:
@@ -589,12 +594,18 @@ class FakeDiscord:
         now on Discord answers 10008 Unknown Message about it."""
         self.messages.pop(int(message_id))
 
-    def _open_dm(self, user_id: int) -> web.Response:
-        user = next(m.user for m in self.world.guild.members if m.user.id == user_id)
-        channel_id = next((cid for cid, u in self.dm_channels.items() if u.id == user_id), None)
+    def dm_channel(self, user: User) -> int:
+        """The id of the direct-message channel between ``user`` and the bot, opened if need be
+        (as Discord opens it when either side first writes)."""
+        channel_id = next((cid for cid, u in self.dm_channels.items() if u.id == user.id), None)
         if channel_id is None:
             channel_id = snowflake()
             self.dm_channels[channel_id] = user
+        return channel_id
+
+    def _open_dm(self, user_id: int) -> web.Response:
+        user = next(m.user for m in self.world.guild.members if m.user.id == user_id)
+        channel_id = self.dm_channel(user)
         return json_response(
             {
                 "id": str(channel_id),
