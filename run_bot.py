@@ -5,6 +5,7 @@
     python run_bot.py sync [--guild ID] push the slash commands to Discord, then exit
     python run_bot.py backup PATH       copy the database to PATH (safe while the bot runs)
     python run_bot.py restore PATH      put the backup PATH in place (stop the bot first)
+    python run_bot.py playground        try it in a browser, without Discord (no token needed)
 
 Settings come from the environment or a .env file beside this script: see README.md.
 """
@@ -31,7 +32,9 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         description="Run the sister-city association Discord bot. "
         "Settings come from the environment or a .env file (see README.md).",
     )
-    actions = parser.add_subparsers(dest="action", metavar="{run,migrate,sync,backup,restore}")
+    actions = parser.add_subparsers(
+        dest="action", metavar="{run,migrate,sync,backup,restore,playground}"
+    )
     actions.add_parser("run", help="run the bot (the default when no action is given)")
     actions.add_parser("migrate", help="create or upgrade the database, then exit")
     sync = actions.add_parser(
@@ -55,6 +58,21 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         "database is moved aside, not deleted)",
     )
     restore.add_argument("path", type=Path, metavar="PATH", help="the backup to restore")
+    playground = actions.add_parser(
+        "playground",
+        help="run the bot against a built-in stand-in for Discord and serve a page on "
+        "127.0.0.1 to try it in a browser (no token, nothing leaves the machine)",
+    )
+    playground.add_argument(
+        "--port", type=int, default=8765, help="the page's port on 127.0.0.1 (default 8765)"
+    )
+    playground.add_argument(
+        "--database",
+        type=Path,
+        metavar="PATH",
+        help="keep the playground's data in PATH (default: a fresh temporary database on the "
+        "KIFA preset, already set up, deleted when the playground stops)",
+    )
     return parser.parse_args(argv)
 
 
@@ -127,9 +145,29 @@ def restore_only(settings: Settings, backup: Path) -> int:
     return 0
 
 
+def playground_only(database: Path | None, port: int) -> int:
+    """The playground needs no settings: no token, its own database, its own Discord."""
+    from playground.session import serve
+
+    setup_logging(logging.WARNING)
+    # Nothing a visitor can act on: voice is not used, and a temporary database needs no copies.
+    logging.getLogger("discord.client").setLevel(logging.ERROR)
+    logging.getLogger("cogs.backups").setLevel(logging.ERROR)
+    try:
+        asyncio.run(serve(database, port))
+    except KeyboardInterrupt:
+        print("The playground stopped.")
+    except OSError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(sys.argv[1:] if argv is None else argv)
     action = args.action or "run"
+    if action == "playground":
+        return playground_only(args.database, args.port)
     env_file = Path(__file__).resolve().parent / ".env"
     try:
         settings = load_settings(env_file=env_file, require_token=action in ("run", "sync"))

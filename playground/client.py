@@ -33,10 +33,10 @@ from fake_discord.interactions import (
     USER,
     Attachment,
     NotLikeDiscord,
+    _encode,
     command_data,
     component_data,
     envelope,
-    modal_data,
 )
 from fake_discord.models import Channel, Member, User, World
 from fake_discord.server import Call, FakeDiscord
@@ -48,7 +48,8 @@ ANSWER_WITHIN = 3.0  # after this, Discord's app says the application did not re
 EPHEMERAL = 64
 COMMAND, COMPONENT, AUTOCOMPLETE, MODAL_SUBMIT = 2, 3, 4, 5
 CALLBACK_MODAL, CALLBACK_CHOICES = 9, 8
-BUTTON, STRING_SELECT, TEXT_INPUT = 2, 3, 4
+BUTTON, STRING_SELECT, TEXT_INPUT, LABEL = 2, 3, 4, 18
+FILE_UPLOAD, RADIO_GROUP, CHECKBOX_GROUP, CHECKBOX = 19, 21, 22, 23
 TEXT_INPUT_MAX = 4000  # Discord's limit when a text input names none
 OPEN_MODALS_KEPT = 200  # forms opened and not yet sent (Discord forgets them after 15 minutes)
 
@@ -405,27 +406,40 @@ class Client:
         return found
 
     def _fill(self, modal: dict, answers: dict[str, Any], files: dict[str, list[Upload]]) -> dict:
-        """A modal's submission, each input filled as Discord's app would send it."""
-        components = modal.get("components") or []
-        inputs = {c["custom_id"]: c for c in _walk(components) if "custom_id" in c}
-        unknown = (set(answers) | set(files)) - set(inputs)
+        """A modal's submission, each field filled as Discord's app sends it: text inputs with
+        their text, selects and checkbox groups with the chosen values, a radio group with one,
+        a checkbox with true or false, a file upload with the ids of files uploaded to the CDN
+        (described in ``data.resolved.attachments``). What the app would not send is refused."""
+        fields = [
+            c
+            for c in _walk(modal.get("components") or [])
+            if "custom_id" in c and c.get("type") != BUTTON
+        ]
+        by_id = {c["custom_id"]: c for c in fields}
+        unknown = (set(answers) | set(files)) - set(by_id)
         if unknown:
-            raise Refused("refused.discord", f"the form has no inputs {sorted(unknown)}")
-        texts: dict[str, str] = {}
-        for custom_id, spec in inputs.items():
-            if spec["type"] != TEXT_INPUT:
-                raise Refused("refused.unsupported", str(spec["type"]))
-            value = answers.get(custom_id, spec.get("value") or "")
-            if not isinstance(value, str):
-                raise Refused("refused.discord", f"{custom_id} takes text")
-            if len(value) > spec.get("max_length", TEXT_INPUT_MAX):
-                raise Refused("refused.discord", f"{custom_id} is longer than its max_length")
-            if spec.get("required", True) and not value:
-                raise Refused("refused.discord", f"{custom_id} is required")
-            if value and len(value) < spec.get("min_length", 0):
-                raise Refused("refused.discord", f"{custom_id} is shorter than its min_length")
-            texts[custom_id] = value
-        return modal_data(modal["custom_id"], texts)
+            raise Refused("refused.discord", f"the form has no fields {sorted(unknown)}")
+        resolved: dict[str, Any] = {}
+        submitted = []
+        for index, spec in enumerate(fields, start=1):
+            custom_id = spec["custom_id"]
+            value = _field_value(self.fake, spec, answers.get(custom_id), files, resolved)
+            submitted.append(
+                {
+                    "type": LABEL,
+                    "id": index * 2,
+                    "component": {
+                        "type": spec["type"],
+                        "id": index * 2 + 1,
+                        "custom_id": custom_id,
+                        **value,
+                    },
+                }
+            )
+        data: dict[str, Any] = {"custom_id": modal["custom_id"], "components": submitted}
+        if resolved:
+            data["resolved"] = resolved
+        return data
 
     def _envelope(
         self, kind: int, user: User, data: dict, language: str, channel_id: str | int
@@ -499,3 +513,56 @@ def _chosen(select: dict, values: list[str] | None) -> list[str]:
     if not set(chosen) <= offered or not lowest <= len(chosen) <= highest:
         raise Refused("refused.discord", f"not a choice of {select.get('custom_id')}")
     return chosen
+
+
+def _field_value(
+    fake: FakeDiscord,
+    spec: dict,
+    answer: Any,
+    files: dict[str, list[Upload]],
+    resolved: dict[str, Any],
+) -> dict[str, Any]:
+    """One field of a modal as submitted (its ``value`` or ``values``), checked as Discord's
+    app checks it before sending."""
+    custom_id, kind = spec["custom_id"], spec["type"]
+    required = spec.get("required", True)
+    if kind == TEXT_INPUT:
+        text = spec.get("value") or "" if answer is None else answer
+        if not isinstance(text, str):
+            raise Refused("refused.discord", f"{custom_id} takes text")
+        if len(text) > spec.get("max_length", TEXT_INPUT_MAX):
+            raise Refused("refused.discord", f"{custom_id} is longer than its max_length")
+        if required and not text:
+            raise Refused("refused.discord", f"{custom_id} is required")
+        if text and len(text) < spec.get("min_length", 0):
+            raise Refused("refused.discord", f"{custom_id} is shorter than its min_length")
+        return {"value": text}
+    if kind == CHECKBOX:
+        checked = spec.get("default", False) if answer is None else answer
+        if not isinstance(checked, bool):
+            raise Refused("refused.discord", f"{custom_id} is checked or not")
+        return {"value": checked}
+    if kind == FILE_UPLOAD:
+        uploads = files.get(custom_id) or []
+        lowest = spec.get("min_values", 1 if required else 0)
+        if not lowest <= len(uploads) <= spec.get("max_values", 1):
+            raise Refused("refused.discord", f"{custom_id} takes another number of files")
+        # Each file goes onto the stand-in's CDN as an attachment option's file does.
+        spec = {"type": ATTACHMENT, "name": custom_id}
+        ids = [
+            _encode(fake, spec, Attachment(u.filename, u.data, u.content_type), resolved)
+            for u in uploads
+        ]
+        return {"values": ids}
+    if kind in (STRING_SELECT, CHECKBOX_GROUP, RADIO_GROUP):
+        chosen = [] if answer is None else answer if isinstance(answer, list) else [answer]
+        offered = {o["value"] for o in spec.get("options") or []}
+        if kind == RADIO_GROUP:
+            if not set(chosen) <= offered or len(chosen) > 1 or (required and not chosen):
+                raise Refused("refused.discord", f"not a choice of {custom_id}")
+            return {"value": chosen[0] if chosen else None}
+        lowest = spec.get("min_values", 1 if required else 0)
+        if not set(chosen) <= offered or not lowest <= len(chosen) <= spec.get("max_values", 1):
+            raise Refused("refused.discord", f"not a choice of {custom_id}")
+        return {"values": [str(v) for v in chosen]}
+    raise Refused("refused.unsupported", str(kind))

@@ -1,0 +1,191 @@
+"""One playground: the stand-in for Discord, the unmodified bot connected to it, the office's
+set-up on a fresh database, and the page's server, started together and stopped together.
+
+The bot is the one ``python run_bot.py`` runs; only its connector differs: it resolves Discord's
+hosts to the stand-in on 127.0.0.1 and refuses every other host, so nothing leaves the machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import tempfile
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+from discord.ext import tasks
+
+from bot.app import AssociationBot
+from bot.config import Settings
+from bot.domain.clock import Clock
+from fake_discord.models import snowflake
+from fake_discord.server import FakeDiscord
+from playground import cast
+from playground.client import Client
+from playground.web import make_app
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"  # the page's server never listens on anything but loopback
+DEFAULT_PORT = 8765
+START_TIMEOUT = 30.0
+TOKEN = "playground"  # the stand-in accepts any token; no real one is needed or read
+
+
+@dataclass
+class Playground:
+    database_path: Path | None = None
+    port: int = DEFAULT_PORT
+    clock: Clock = field(default_factory=Clock)
+    fake: FakeDiscord = field(init=False)
+    client: Client = field(init=False)
+    bot: AssociationBot | None = None
+    _task: asyncio.Task | None = None
+    _runner: web.AppRunner | None = None
+    _temporary: tempfile.TemporaryDirectory | None = None
+
+    def __post_init__(self) -> None:
+        self.fake = FakeDiscord(cast.world(), now=self.clock.now)
+        self.client = Client(self.fake)
+
+    @property
+    def address(self) -> str:
+        return f"http://{HOST}:{self.port}/"
+
+    async def start(self) -> None:
+        """Start everything; on any failure, stop what was started and raise."""
+        try:
+            await self._start()
+        except BaseException:
+            await self.stop()
+            raise
+
+    async def _start(self) -> None:
+        if self.database_path is None:
+            self._temporary = tempfile.TemporaryDirectory(prefix="playground-")
+            self.database_path = Path(self._temporary.name) / "bot.sqlite3"
+        fresh = not self.database_path.exists()
+        await self.fake.start()
+        await self._start_bot()
+        if fresh:
+            await self.set_up()
+        self.client.since = snowflake()  # the office's set-up happened before the visitor came
+        self._runner = web.AppRunner(make_app(self), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, HOST, self.port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def _start_bot(self) -> None:
+        assert self.database_path is not None
+        settings = Settings(
+            token=TOKEN,
+            database_path=self.database_path,
+            default_preset="kifa",
+            backup_keep=0,  # a playground's database is not worth daily copies
+        )
+        connector = aiohttp.TCPConnector(resolver=self.fake.resolver(), ssl=False)
+        bot = AssociationBot(settings, connector=connector, clock=self.clock)
+        self.bot = bot
+        self._task = asyncio.create_task(bot.start(TOKEN), name="playground bot")
+        guild_id = self.fake.world.guild.id
+
+        async def guild_known() -> None:  # interactions are answered from here on
+            if bot.get_guild(guild_id) is None:
+                await bot.wait_for("guild_available", check=lambda g: g.id == guild_id)
+
+        known = asyncio.create_task(guild_known())
+        done, _ = await asyncio.wait(
+            {self._task, known}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
+        )
+        known.cancel()
+        if self._task in done:
+            self._task.result()  # raises what stopped the bot
+            raise RuntimeError("the bot stopped while starting")
+        if not done:
+            raise TimeoutError("the bot did not connect to the stand-in for Discord")
+
+    async def set_up(self) -> None:
+        """What the office does once, through the bot's own commands: the admin names the staff
+        and member roles and the review and announcement channels; staff register the members."""
+        guild = self.fake.world.guild
+        await self._do(
+            "admin",
+            "setup roles",
+            {"staff": guild.role("Staff").id, "member": guild.role("Member").id},
+        )
+        await self._do(
+            "admin",
+            "setup channels",
+            {
+                "moderation": guild.channel("moderation").id,
+                "announcements": guild.channel("announcements").id,
+            },
+        )
+        for entry in cast.REGISTRY:
+            user = cast.user_named(self.fake.world, entry.username)
+            options = {
+                "user": user.id,
+                "number": entry.number,
+                "name": entry.name,
+                "reading": entry.reading,
+            }
+            await self._do("staff", "member add", options)
+
+    async def _do(self, person: str, path: str, options: dict[str, Any]) -> None:
+        general = self.fake.world.guild.channel("general").id
+        outcome = await self.client.command(person, "en", str(general), path, options)
+        if outcome.late:
+            raise RuntimeError(f"the bot did not answer /{path} while setting up")
+
+    async def next_day(self) -> None:
+        """Move the bot's clock forward a day and run what its daily jobs run (reminders,
+        expiries), as they would have run at their hour on that day."""
+        self.clock.advance(timedelta(days=1))
+        assert self.bot is not None
+        for cog in list(self.bot.cogs.values()):
+            for value in vars(type(cog)).values():
+                if isinstance(value, tasks.Loop):
+                    job = value.__get__(cog, type(cog))
+                    try:
+                        await job()
+                    except Exception:
+                        log.exception("A daily job of %s failed", type(cog).__name__)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None
+        bot, task = self.bot, self._task
+        self.bot = self._task = None
+        if bot is not None:
+            await bot.close()
+        if task is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(task, START_TIMEOUT)
+        await self.fake.stop()
+        if self._temporary is not None:
+            self._temporary.cleanup()
+            self._temporary = None
+
+
+async def serve(database_path: Path | None, port: int) -> None:
+    """``run_bot.py playground``: start, print the address, run until Ctrl+C."""
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    playground = Playground(database_path, port)
+    await playground.start()
+    print(
+        f"The playground is at {playground.address} "
+        f"(ready in {loop.time() - started:.1f} s; Ctrl+C stops it).",
+        flush=True,
+    )
+    try:
+        await asyncio.Event().wait()
+    finally:
+        await playground.stop()
