@@ -1,0 +1,94 @@
+"""The playground in a real browser (Debian's headless chromium): a member logs a trip with a
+Japanese date and sends a report through the form, staff approve it from #moderation, and the
+announcement appears, in English and in Japanese. Every assertion is on what the page shows."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from playwright.async_api import expect
+
+from tests.playground.page import Person, chromium_path, playground_page
+
+pytestmark = [
+    pytest.mark.timeout(120),
+    pytest.mark.skipif(
+        chromium_path() is None and not os.environ.get("CI"),
+        reason="needs Debian's chromium (apt-get install -y chromium); CI installs it",
+    ),
+]
+
+ENGLISH_REPORT = " ".join(
+    f"On day {n % 5 + 1} we walked along the river, met our hosts and talked about schools."
+    for n in range(24)
+)  # 24 sentences of 15 words: 360 words, inside the 300-600 range
+JAPANESE_REPORT = "観音寺市の銭形砂絵を見学し、地元の方々と交流しました。" * 14  # 350字: punctuation is not counted
+
+
+async def test_a_report_from_the_form_to_the_announcement_in_english() -> None:
+    async with playground_page() as (_playground, page):
+        you = Person(page)
+        await you.become("admin")
+        await you.command("/setup rules", {"language": "English"})
+        await expect(you.message("Saved.")).to_be_visible()
+
+        await you.become("member")
+        await you.command("/trip log", {"city": ("pon", "Pontiac"), "start": "2026年8月3日"})
+        logged = you.message("Trip logged")
+        await expect(logged).to_contain_text("Pontiac · 3 August 2026")
+        await expect(logged).to_contain_text("Only you can see this")
+
+        await you.command("/report submit", {"trip": ("", "Pontiac")})
+        await expect(page.locator("#modal-title")).to_contain_text("Pontiac")
+        await you.fill_form(
+            {"title": "<script>alert(1)</script> Pontiac in summer", "body": ENGLISH_REPORT}
+        )
+        await you.send_form()
+        await expect(you.message("Received, thank you!")).to_contain_text("360 words")
+
+        await you.become("guest")  # a guest sees no #moderation
+        await expect(page.locator('.channel[data-channel="moderation"]')).to_have_count(0)
+
+        await you.become("staff")
+        await you.open("moderation")
+        review = you.message("Pontiac in summer")
+        await expect(review).to_contain_text("@Hanako")
+        await expect(review).to_contain_text("360 words (300–600)")
+        await you.press("Pontiac in summer", "Approve")
+        await expect(review.locator("button", has_text="Approve").first).to_be_disabled()
+
+        await you.open("announcements")
+        announcement = you.message("Pontiac in summer")
+        await expect(announcement).to_contain_text("<script>alert(1)</script>")  # as text
+        await expect(announcement).to_contain_text("On day 1 we walked along the river")
+        assert await page.locator("#messages script").count() == 0
+
+        await you.become("member")
+        await you.open("kifa-bot")
+        await expect(you.message("was approved")).to_be_visible()
+
+
+async def test_a_report_from_the_form_to_the_announcement_in_japanese() -> None:
+    async with playground_page() as (_playground, page):
+        you = Person(page)
+        await you.become("member2", "ja")
+        await expect(page.locator("#send")).to_have_text("送信")
+        await you.command("/旅行 登録", {"city": ("観音", "観音寺"), "start": "令和8年8月3日"})
+        await expect(you.message("2026年8月3日")).to_contain_text(
+            "これはあなただけに表示されています"
+        )
+
+        await you.command("/レポート 提出", {"trip": ("", "観音寺")})
+        await you.fill_form({"title": "砂絵の町へ", "body": JAPANESE_REPORT})
+        await you.send_form()
+        await expect(you.message("受け付けました")).to_contain_text("350字")
+
+        await you.become("staff", "ja")
+        await you.open("moderation")
+        await expect(you.message("砂絵の町へ")).to_contain_text("@Ken")
+        await you.press("砂絵の町へ", "承認")
+
+        await you.open("announcements")
+        announcement = you.message("砂絵の町へ")
+        await expect(announcement).to_contain_text("観音寺市の銭形砂絵を見学し")
