@@ -14,13 +14,12 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
 from discord.ext import tasks
 
-from bot.app import AssociationBot
 from bot.config import Settings
 from bot.domain.clock import Clock
 from fake_discord.models import snowflake
@@ -28,6 +27,9 @@ from fake_discord.server import FakeDiscord
 from playground import cast
 from playground.client import Client
 from playground.web import make_app
+
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +50,8 @@ class Playground:
     _task: asyncio.Task | None = None
     _runner: web.AppRunner | None = None
     _temporary: tempfile.TemporaryDirectory | None = None
+    ready: asyncio.Event = field(default_factory=asyncio.Event)
+    _connected: asyncio.Task | None = None
 
     def __post_init__(self) -> None:
         self.fake = FakeDiscord(cast.world(), now=self.clock.now)
@@ -60,12 +64,23 @@ class Playground:
     async def start(self) -> None:
         """Start everything; on any failure, stop what was started and raise."""
         try:
-            await self._start()
+            await self.serve_page()
+            await self.start_bot()
         except BaseException:
             await self.stop()
             raise
 
-    async def _start(self) -> None:
+    async def serve_page(self) -> None:
+        """The page answers at once; until the bot is ready, it says the bot is starting."""
+        self._runner = web.AppRunner(make_app(self), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, HOST, self.port)
+        await site.start()
+        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+
+    async def start_bot(self) -> None:
+        """The stand-in for Discord, the bot connected to it, and on a new database the office's
+        set-up; then the page may act."""
         if self.database_path is None:
             self._temporary = tempfile.TemporaryDirectory(prefix="playground-")
             self.database_path = Path(self._temporary.name) / "bot.sqlite3"
@@ -75,13 +90,11 @@ class Playground:
         if fresh:
             await self.set_up()
         self.client.since = snowflake()  # the office's set-up happened before the visitor came
-        self._runner = web.AppRunner(make_app(self), access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, HOST, self.port)
-        await site.start()
-        self.port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.ready.set()
 
     async def _start_bot(self) -> None:
+        from bot.app import AssociationBot  # the heavy part: after the page answers
+
         assert self.database_path is not None
         settings = Settings(
             token=TOKEN,
@@ -99,7 +112,7 @@ class Playground:
             if bot.get_guild(guild_id) is None:
                 await bot.wait_for("guild_available", check=lambda g: g.id == guild_id)
 
-        known = asyncio.create_task(guild_known())
+        known = self._connected = asyncio.create_task(guild_known())
         done, _ = await asyncio.wait(
             {self._task, known}, timeout=START_TIMEOUT, return_when=asyncio.FIRST_COMPLETED
         )
@@ -163,6 +176,16 @@ class Playground:
             self._runner = None
         bot, task = self.bot, self._task
         self.bot = self._task = None
+        if task is not None and self._connected is not None and not task.done():
+            # Stopped while starting (Ctrl+C at once): let the bot finish opening its database
+            # and connecting, so that closing it closes everything it opened.
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait(
+                    {task, self._connected},
+                    timeout=START_TIMEOUT,
+                    return_when=asyncio.FIRST_COMPLETED,
+                )
+            self._connected.cancel()
         if bot is not None:
             await bot.close()
         if task is not None:
@@ -179,13 +202,11 @@ async def serve(database_path: Path | None, port: int) -> None:
     loop = asyncio.get_running_loop()
     started = loop.time()
     playground = Playground(database_path, port)
-    await playground.start()
-    print(
-        f"The playground is at {playground.address} "
-        f"(ready in {loop.time() - started:.1f} s; Ctrl+C stops it).",
-        flush=True,
-    )
     try:
+        await playground.serve_page()
+        print(f"The playground is at {playground.address} (Ctrl+C stops it).", flush=True)
+        await playground.start_bot()
+        print(f"The bot is ready ({loop.time() - started:.1f} s after the start).", flush=True)
         await asyncio.Event().wait()
     finally:
         await playground.stop()

@@ -73,7 +73,7 @@ def make_app(playground: Playground) -> web.Application:
     changes = Changes()
     playground.fake.listeners.append(changes.heard)
     api = Api(playground, changes)
-    app = web.Application(client_max_size=MAX_REQUEST, middlewares=[guard])
+    app = web.Application(client_max_size=MAX_REQUEST, middlewares=[guard, starting(playground)])
     app.router.add_get("/", api.index)
     app.router.add_get("/static/{name}", api.asset)
     app.router.add_get("/cdn/{path:.+}", api.cdn)
@@ -110,6 +110,21 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     for key, value in SECURITY_HEADERS.items():
         response.headers.setdefault(key, value)
     return response
+
+
+def starting(
+    playground: Playground,
+) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+    """Until the bot is ready, the page is served and its questions are answered "starting"."""
+
+    @web.middleware
+    async def middleware(request: web.Request, handler: Handler) -> web.StreamResponse:
+        api = request.path.startswith("/api/") and request.path != "/api/events"
+        if api and not playground.ready.is_set():
+            return web.json_response({"error": "starting"}, status=503)
+        return await handler(request)
+
+    return middleware
 
 
 class BadRequest(Exception):

@@ -23,6 +23,7 @@ const TEXTS = {
     "refused.message": "That message is gone.", "refused.disabled": "That button is disabled.",
     "refused.unsupported": "The playground cannot show this kind of field yet.",
     "refused.request": "The page sent something odd: {detail}", error: "Something went wrong: {detail}",
+    starting: "The bot is starting…",
   },
   ja: {
     you_are: "あなたは", language: "Discord の言語", next_day: "翌日へ »", send: "送信",
@@ -43,6 +44,7 @@ const TEXTS = {
     "refused.message": "そのメッセージはもうありません。", "refused.disabled": "このボタンは無効です。",
     "refused.unsupported": "この種類の入力欄はまだ表示できません。",
     "refused.request": "ページの送信内容に問題があります：{detail}", error: "エラーが発生しました：{detail}",
+    starting: "ボットを起動しています…",
   },
 };
 const LOCALE = { en: "en-US", ja: "ja" };
@@ -187,10 +189,17 @@ async function refresh() {
         renderSidebar();
       } while (again);
     } catch (error) {
-      notice(explain(error));
+      if (error.error === "starting") {
+        notice(t("starting"));
+        setTimeout(refresh, 250);
+      } else {
+        notice(explain(error));
+      }
+      return;
     } finally {
       refreshing = null;
     }
+    if ($("notice").textContent === t("starting")) notice("");
   })();
   return refreshing;
 }
