@@ -307,16 +307,19 @@ class Client:
         custom_id: str,
         values: list[str] | None = None,
     ) -> Outcome:
-        """A press on a button (or a choice in a select) of a message ``key`` can see. The
-        custom_id goes to the bot as given: a forged one gets the bot's own answer."""
+        """A press on a button (or a choice in a select) of a message ``key`` can see. Discord
+        accepts only a component the message carries, so any other custom_id is refused; one
+        the message carries goes to the bot as it is, however old or forged its content."""
         user = self.person(key)
         message = self._visible_message(key, message_id)
         component = next(
             (c for c in _walk(message.get("components") or []) if c.get("custom_id") == custom_id),
             None,
         )
-        kind = component["type"] if component else BUTTON
-        if component is not None and component.get("disabled"):
+        if component is None:
+            raise Refused("refused.discord", f"the message has no component {custom_id[:100]!r}")
+        kind = component["type"]
+        if component.get("disabled"):
             raise Refused("refused.disabled", custom_id)
         if kind == STRING_SELECT:
             values = _chosen(component, values)

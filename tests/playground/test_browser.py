@@ -94,3 +94,31 @@ async def test_a_report_from_the_form_to_the_announcement_in_japanese() -> None:
         await you.open("announcements")
         announcement = you.message("砂絵の町へ")
         await expect(announcement).to_contain_text("観音寺市の銭形砂絵を見学し")
+
+
+async def test_the_page_updates_live_when_someone_else_acts() -> None:
+    async with playground_page() as (playground, page):
+        you = Person(page)
+        await you.become("staff")
+        await you.open("moderation")
+        # Meanwhile, in another window, Hanako sends a report (through the same client).
+        client, general = playground.client, str(playground.fake.world.guild.channel("general").id)
+        [city] = await client.autocomplete(
+            "member", "en", general, "trip log", {"city": "pon"}, "city"
+        )
+        trip_log = {"city": city["value"], "start": "2026-08-03"}
+        await client.command("member", "en", general, "trip log", trip_log)
+        [trip] = await client.autocomplete("member", "en", general, "report submit", {}, "trip")
+        opened = await client.command(
+            "member", "en", general, "report submit", {"trip": trip["value"]}
+        )
+        assert opened.modal is not None
+        await client.submit(
+            "member",
+            "en",
+            opened.modal["token"],
+            {"title": "Sent elsewhere", "body": ENGLISH_REPORT},
+        )
+        await expect(you.message("Sent elsewhere")).to_contain_text(
+            "360語"
+        )  # the server speaks Japanese
