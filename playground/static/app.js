@@ -604,6 +604,8 @@ function suggest(spec, input) {
       });
       if (asked !== suggestion || state.command !== command) return;
       showPopup(t("choices"), choices.map((c) => ({ label: localName(c), value: String(c.value) })), (choice) => {
+        clearTimeout(suggestTimer);
+        suggestion += 1; // an answer still on its way is no longer wanted
         command.values[spec.name] = { value: choice.value, label: choice.label };
         input.value = choice.label;
         hidePopup();
@@ -616,10 +618,7 @@ function suggest(spec, input) {
 
 async function sendCommand(event) {
   event.preventDefault();
-  if (state.popup && state.popup.items.length) {
-    state.popup.onPick(state.popup.items[state.popup.index]);
-    return;
-  }
+  hidePopup();
   const command = state.command;
   if (!command) {
     if ($("message-box").value.trim()) notice(t("not_command"));
@@ -655,7 +654,7 @@ function onMessageKey(event) {
   if (event.key === "ArrowDown") { event.preventDefault(); movePopup(1); }
   else if (event.key === "ArrowUp") { event.preventDefault(); movePopup(-1); }
   else if (event.key === "Escape") hidePopup();
-  else if (event.key === "Tab" && state.popup.items.length) {
+  else if ((event.key === "Tab" || event.key === "Enter") && state.popup.items.length) {
     event.preventDefault();
     state.popup.onPick(state.popup.items[state.popup.index]);
   }
