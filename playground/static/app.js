@@ -711,7 +711,9 @@ function modalField(c, label, description) {
     } else {
       const kind = c.type === 21 ? "radio" : "checkbox";
       const boxes = (c.options || []).map((o) => el("input", { type: kind, name: c.custom_id, value: o.value, checked: !!o.default }));
-      wrap.append(...boxes.map((box, i) => el("label", { class: "check" }, box, c.options[i].label)));
+      wrap.append(...boxes.map((box, i) => el("label", { class: "check" }, box, el("span", {},
+        el("span", { text: c.options[i].label }),
+        c.options[i].description ? el("span", { class: "field-description", text: ` — ${c.options[i].description}` }) : null))));
       read = () => {
         const chosen = boxes.filter((b) => b.checked).map((b) => b.value);
         return { answer: c.type === 21 ? (chosen[0] ?? null) : chosen };

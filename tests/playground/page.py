@@ -104,7 +104,9 @@ class Person:
         await page.locator("#send").click()
         await page.locator("#command-chip").wait_for(state="hidden")
 
-    async def fill_form(self, fields: dict[str, str], files: dict[str, str] | None = None) -> None:
+    async def fill_form(
+        self, fields: dict[str, str], files: dict[str, list[str]] | None = None
+    ) -> None:
         """Fill the open form (by its fields' custom ids) and send it."""
         page = self.page
         form = page.locator("#modal")
@@ -113,8 +115,9 @@ class Person:
             await form.locator(
                 f'[data-field="{custom_id}"] textarea, [data-field="{custom_id}"] input'
             ).first.fill(value)
-        for custom_id, path in (files or {}).items():
-            await form.locator(f'[data-field="{custom_id}"] input[type=file]').set_input_files(path)
+        for custom_id, paths in (files or {}).items():
+            chooser = form.locator(f'[data-field="{custom_id}"] input[type=file]')
+            await chooser.set_input_files(paths)
 
     async def send_form(self) -> None:
         await self.page.locator("#modal-submit").click()

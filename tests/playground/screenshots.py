@@ -47,7 +47,7 @@ photographs with anyone who is planning a visit.
 
 async def take(folder: Path) -> list[Path]:
     saved: list[Path] = []
-    async with playground_page(1280, 1180) as (_playground, page):
+    async with playground_page(1280, 1320) as (_playground, page):
         you = Person(page)
 
         async def shot(name: str) -> None:
