@@ -274,6 +274,7 @@ class FakeDiscord:
                     body = json.loads(value)  # type: ignore[arg-type]
                 elif hasattr(value, "file"):
                     files[value.filename] = value.file.read()  # type: ignore[union-attr]
+            self._store_attachments(body, files)
         elif request.can_read_body:
             raw = await request.read()
             body = json.loads(raw) if raw else None
@@ -293,6 +294,26 @@ class FakeDiscord:
             assert request.transport is not None
             request.transport.abort()
         return response
+
+    def _store_attachments(self, body: Any, files: dict[str, bytes]) -> None:
+        """Keep uploaded files on the fake CDN and describe them as Discord does (id, size,
+        url), in the message or in an interaction callback's ``data``."""
+        if not isinstance(body, dict):
+            return
+        message = body.get("data") if isinstance(body.get("data"), dict) else body
+        for attachment in message.get("attachments") or []:
+            data = files.get(attachment.get("filename", ""))
+            if data is None:
+                continue
+            attachment_id = snowflake()
+            path = f"/attachments/{attachment_id}/{attachment['filename']}"
+            self.files[path] = data
+            attachment.update(
+                id=str(attachment_id),
+                size=len(data),
+                url=f"https://cdn.discordapp.com{path}",
+                proxy_url=f"https://cdn.discordapp.com{path}",
+            )
 
     def _injected_failure(self, call: Call) -> Failure | None:
         for failure in self.failures:
