@@ -13,6 +13,7 @@ from bot.checks import staff_only
 from bot.domain.cities import COUNTRIES, City, CityDataError, Since
 from bot.domain.city_answers import Answer
 from bot.interactions import Speaker, services
+from bot.progress import ProgressReply
 from bot.services import presets
 from bot.subsidy_text import standing_text
 
@@ -194,17 +195,18 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
         say = await Speaker.of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         raw = await file.read()
+        reply = ProgressReply(say, "progress.cities")
         try:
             imported = await services(interaction).cities.import_file(
-                interaction.guild_id, interaction.user.id, file.filename, raw
+                interaction.guild_id, interaction.user.id, file.filename, raw, reply.update
             )
         except CityDataError as error:
             lines = problem_lines(say, error)
-            await say.send(
+            await reply.send(
                 say("city.import.invalid", count=len(error.problems)) + "\n" + "\n".join(lines)
             )
             return
-        await say.send(say("city.import.done", count=len(imported)))
+        await reply.send(say("city.import.done", count=len(imported)))
 
     @app_commands.command(
         name="preset", description="Replace this server's cities with a shipped preset"

@@ -14,6 +14,7 @@ from bot.checks import staff_only
 from bot.domain.clock import TOKYO
 from bot.domain.dates import Span
 from bot.interactions import Speaker, services
+from bot.progress import ProgressReply
 from bot.services.members import ImportResult, Registered
 
 log = logging.getLogger(__name__)
@@ -128,10 +129,12 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
     @staff_only()
     async def list_members(self, interaction: discord.Interaction) -> None:
         say = await Speaker.of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
         members = services(interaction).members
-        records = await members.registry(interaction.guild_id)
+        reply = ProgressReply(say, "progress.members")
+        records = await members.registry(interaction.guild_id, progress=reply.update)
         if not records:
-            await say.send(say("member.list.empty"))
+            await reply.send(say("member.list.empty"))
             return
         lines = [
             say(
@@ -151,7 +154,7 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
             colour=discord.Colour.green(),
         )
         data = members.registry_csv(records)
-        await say.send(embed=embed, file=discord.File(io.BytesIO(data), filename="members.csv"))
+        await reply.send(embed=embed, file=discord.File(io.BytesIO(data), filename="members.csv"))
 
     @app_commands.command(name="import", description="Register members from a CSV file")
     @app_commands.describe(file="CSV with a header: discord user id, membership number, expires")
@@ -159,10 +162,11 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         say = await Speaker.of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
+        reply = ProgressReply(say, "progress.rows")
         result = await services(interaction).members.import_csv(
-            interaction.guild_id, interaction.user.id, await file.read()
+            interaction.guild_id, interaction.user.id, await file.read(), progress=reply.update
         )
-        await say.send(import_text(say, result))
+        await reply.send(import_text(say, result))
 
 
 async def setup(bot: commands.Bot) -> None:

@@ -17,6 +17,7 @@ from bot.domain.outbox import MessageRef
 from bot.i18n import t
 from bot.interactions import Speaker, services
 from bot.outbox import Rendered
+from bot.progress import ProgressReply
 from bot.services.transitions import SUBSIDY_DM
 from bot.subsidy_text import standing_text
 
@@ -84,9 +85,11 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         year: app_commands.Range[int, 2000, 2100] | None = None,
     ) -> None:
         say = await Speaker.of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
         svc = services(interaction)
         fiscal = await svc.subsidy.fiscal_year(interaction.guild_id, year)
-        grants = await svc.subsidy.ledger(interaction.guild_id, fiscal.year)
+        reply = ProgressReply(say, "progress.grants")
+        grants = await svc.subsidy.ledger(interaction.guild_id, fiscal.year, reply.update)
         names = {
             slug: c.name(say.language)
             for slug, c in (await svc.cities.by_slug(interaction.guild_id)).items()
@@ -104,7 +107,7 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
             title=title, description="\n".join(lines), colour=discord.Colour.green()
         )
         data = svc.subsidy.ledger_csv(grants, names)
-        await say.send(
+        await reply.send(
             embed=embed, file=discord.File(io.BytesIO(data), filename=f"ledger-{fiscal.year}.csv")
         )
 

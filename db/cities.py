@@ -44,16 +44,37 @@ async def by_id(conn: Connection, city_id: int) -> City | None:
 
 async def replace_all(conn: Connection, guild_id: int, cities: list[City]) -> None:
     """Make ``cities`` the guild's active cities, keeping the row (and id) of every known slug."""
-    now = to_db(utcnow())
-    await conn.execute("UPDATE cities SET active = 0 WHERE guild_id = ?", (guild_id,))
     for order, city in enumerate(cities, start=1):
-        await conn.execute(
-            "INSERT INTO cities (guild_id, slug, data, display_order, active, updated_at) "
-            "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (guild_id, slug) DO UPDATE SET "
-            "data = excluded.data, display_order = excluded.display_order, active = 1, "
-            "updated_at = excluded.updated_at",
-            (guild_id, city.slug, json.dumps(city.to_dict(), ensure_ascii=False), order, now),
-        )
+        await upsert(conn, guild_id, city, order)
+    await keep_only(conn, guild_id, cities)
+
+
+async def upsert(conn: Connection, guild_id: int, city: City, order: int) -> None:
+    """Write ``city`` as an active city of the guild at place ``order``, in the row (and with
+    the id) it had if its slug is known. The same city written twice changes nothing more."""
+    await conn.execute(
+        "INSERT INTO cities (guild_id, slug, data, display_order, active, updated_at) "
+        "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (guild_id, slug) DO UPDATE SET "
+        "data = excluded.data, display_order = excluded.display_order, active = 1, "
+        "updated_at = excluded.updated_at",
+        (
+            guild_id,
+            city.slug,
+            json.dumps(city.to_dict(), ensure_ascii=False),
+            order,
+            to_db(utcnow()),
+        ),
+    )
+
+
+async def keep_only(conn: Connection, guild_id: int, cities: list[City]) -> None:
+    """After :func:`upsert` of each of ``cities``: drop (deactivate) the guild's other cities,
+    and index the facts of these."""
+    await conn.execute(
+        "UPDATE cities SET active = 0 WHERE guild_id = ? AND active = 1 "
+        "AND slug NOT IN (SELECT value FROM json_each(?))",
+        (guild_id, json.dumps([c.slug for c in cities])),
+    )
     await conn.execute("DELETE FROM city_facts WHERE guild_id = ?", (guild_id,))
     rows = await conn.fetchall(
         "SELECT id, slug FROM cities WHERE guild_id = ? AND active = 1", (guild_id,)

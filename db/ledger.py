@@ -183,10 +183,23 @@ async def pay(conn: Connection, grant_id: int, day: date, method: str, actor_id:
     return changed == 1
 
 
-async def of_year(conn: Connection, guild_id: int, year: int) -> list[Grant]:
+async def count_of_year(conn: Connection, guild_id: int, year: int) -> int:
+    return int(
+        await conn.fetchval(
+            "SELECT count(*) FROM grants WHERE guild_id = ? AND fiscal_year = ?", (guild_id, year)
+        )
+    )
+
+
+async def of_year(
+    conn: Connection, guild_id: int, year: int, after_id: int | None, limit: int
+) -> list[Grant]:
+    """Up to ``limit`` grants of a fiscal year in order, after grant ``after_id`` (None: from
+    the first): one page of the year's ledger."""
     rows = await conn.fetchall(
-        f"SELECT {_COLUMNS} {_FROM} WHERE g.guild_id = ? AND g.fiscal_year = ? ORDER BY g.id",
-        (guild_id, year),
+        f"SELECT {_COLUMNS} {_FROM} WHERE g.guild_id = ? AND g.fiscal_year = ? AND g.id > ? "
+        "ORDER BY g.id LIMIT ?",
+        (guild_id, year, 0 if after_id is None else after_id, limit),
     )
     return [_grant(r) for r in rows]
 

@@ -18,6 +18,7 @@ from bot.domain.city_matching import NameIndex
 from bot.domain.errors import DomainError
 from bot.domain.text import search_terms
 from bot.services import presets
+from bot.services.chunks import OnProgress, write_in_chunks
 from bot.services.guild_cache import GuildCache
 from bot.services.settings import SettingsService
 from db import audit, cities, guild_settings
@@ -25,6 +26,7 @@ from db.database import Connection, Database
 
 MAX_QUESTION = 500
 MAX_IMPORT_BYTES = 1_000_000
+CITY_CHUNK = 100  # cities written per transaction by an import (each is a sizeable document)
 
 
 class CityService:
@@ -145,9 +147,18 @@ class CityService:
         return json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8")
 
     async def import_file(
-        self, guild_id: int, actor_id: int, filename: str, raw: bytes
+        self,
+        guild_id: int,
+        actor_id: int,
+        filename: str,
+        raw: bytes,
+        progress: OnProgress | None = None,
     ) -> list[City]:
-        """Replace the guild's cities with a JSON or TOML file's; all or nothing."""
+        """Replace the guild's cities with a JSON or TOML file's. The whole file is checked
+        first: one with a problem changes nothing. The cities are then written a chunk at a
+        time (bot.services.chunks), and the cities the file no longer lists are dropped last.
+        An import interrupted half-way has written some of the file's cities beside the old
+        ones; the same file imported again ends as one import would."""
         if len(raw) > MAX_IMPORT_BYTES:
             raise DomainError("city.import.too_big", max_kb=MAX_IMPORT_BYTES // 1000)
         try:
@@ -156,9 +167,15 @@ class CityService:
         except (UnicodeDecodeError, ValueError) as error:
             raise CityDataError([Problem("file", "format", str(error)[:200])]) from None
         parsed = parse_cities(data)
+
+        async def write(conn: Connection, place: tuple[int, City]) -> None:
+            await cities.upsert(conn, guild_id, place[1], place[0])
+
+        places = list(enumerate(parsed, start=1))
+        await write_in_chunks(self._db, places, write, size=CITY_CHUNK, progress=progress)
         async with self._db.transaction() as conn:
             await self._settings.ensure(conn, guild_id)
-            await cities.replace_all(conn, guild_id, parsed)
+            await cities.keep_only(conn, guild_id, parsed)
             await audit.record(
                 conn, guild_id, actor_id, "city.import", filename[:100], count=len(parsed)
             )

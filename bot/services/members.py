@@ -21,6 +21,7 @@ from bot.domain.membership import Period, default_term, plan_registration
 from bot.domain.settings import GuildSettings
 from bot.domain.text import clean_text, spreadsheet_safe
 from bot.services import membership
+from bot.services.chunks import OnProgress, read_in_pages, write_in_chunks
 from bot.services.settings import SettingsService
 from bot.services.transitions import Transitions
 from db import members
@@ -66,9 +67,21 @@ class MemberService:
         async with self._db.read() as conn:
             await membership.require_member(conn, guild_id, user_id, self._clock.today())
 
-    async def registry(self, guild_id: int) -> list[MemberRecord]:
+    async def registry(
+        self, guild_id: int, progress: OnProgress | None = None
+    ) -> list[MemberRecord]:
+        """Every member with their latest period, in order of registration; read a few hundred
+        members at a time, so that a registry of thousands holds nobody up."""
         async with self._db.read() as conn:
-            return await members.registry(conn, guild_id)
+            total = await members.count(conn, guild_id)
+        found = await read_in_pages(
+            self._db,
+            lambda conn, after, size: members.registry_page(conn, guild_id, after, size),
+            lambda record: record.user_id,
+            total=total,
+            progress=progress,
+        )
+        return sorted(found, key=lambda record: record.period.id)
 
     def status(self, period: Period) -> str:
         today = self._clock.today()
@@ -167,20 +180,27 @@ class MemberService:
                 )
         return live[-1]
 
-    async def import_csv(self, guild_id: int, actor_id: int, data: bytes) -> ImportResult:
+    async def import_csv(
+        self, guild_id: int, actor_id: int, data: bytes, progress: OnProgress | None = None
+    ) -> ImportResult:
+        """Register every good row, a few hundred rows per transaction (bot.services.chunks).
+        A row already registered as the file says is left unchanged, so a file imported again
+        (after an interruption, say) ends in the same state as one import would."""
         if len(data) > MAX_IMPORT_BYTES:
             raise DomainError("member.import.too_big", max_kb=MAX_IMPORT_BYTES // 1000)
         today = self._clock.today()
         settings = await self._settings.get(guild_id)
         rows, problems = read_members(data, today)
         result = ImportResult(problems=list(problems))
-        async with self._db.transaction() as conn:
-            for row in rows:
-                outcome = await self._import_row(conn, guild_id, actor_id, row, settings, today)
-                if isinstance(outcome, RowProblem):
-                    result.problems.append(outcome)
-                else:
-                    setattr(result, outcome, getattr(result, outcome) + 1)
+
+        async def step(conn: Connection, row: ImportRow) -> str | RowProblem:
+            return await self._import_row(conn, guild_id, actor_id, row, settings, today)
+
+        for outcome in await write_in_chunks(self._db, rows, step, progress=progress):
+            if isinstance(outcome, RowProblem):
+                result.problems.append(outcome)
+            else:
+                setattr(result, outcome, getattr(result, outcome) + 1)
         result.problems.sort(key=lambda p: p.line)
         return result
 

@@ -19,6 +19,7 @@ from bot.domain.ids import parse_id
 from bot.domain.subsidy import Candidate, Explanation, Outcome
 from bot.domain.text import clean_text, spreadsheet_safe
 from bot.services import subsidy_line
+from bot.services.chunks import OnProgress, read_in_pages
 from bot.services.cities import CityService
 from bot.services.settings import SettingsService
 from bot.services.transitions import Transitions
@@ -98,9 +99,19 @@ class SubsidyService:
                 lines.append((trip.id, why))
         return lines
 
-    async def ledger(self, guild_id: int, year: int) -> list[Grant]:
+    async def ledger(
+        self, guild_id: int, year: int, progress: OnProgress | None = None
+    ) -> list[Grant]:
+        """The fiscal year's grants, void ones included, in order; read a few hundred at a time."""
         async with self._db.read() as conn:
-            return await ledger.of_year(conn, guild_id, year)
+            total = await ledger.count_of_year(conn, guild_id, year)
+        return await read_in_pages(
+            self._db,
+            lambda conn, after, size: ledger.of_year(conn, guild_id, year, after, size),
+            lambda grant: grant.id,
+            total=total,
+            progress=progress,
+        )
 
     async def grant(self, guild_id: int, grant_id: int) -> Grant:
         async with self._db.read() as conn:
