@@ -2,7 +2,7 @@
 
 The unmodified bot runs in a process of its own (tests/e2e/bot_process.py); this process plays
 Discord and the users. Each workload runs at 1, 8 and 32 interactions in flight, on an empty
-database and on a large one generated here (db/synthetic.py). See README, 'Performance'.
+database and on a large one generated here (bench/synthetic.py). See README, 'Performance'.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from bench.driver import Driver, Figures
 from bench.workloads import CityAsk, Cycle, Help, SubsidyCheck, TripLog, Workload
 from bot.domain.clock import Clock
 from bot.domain.fiscal import FiscalYear
-from db import synthetic
+from bench import synthetic
 from tests.e2e.bot_process import BotProcess, answering
 from tests.e2e.fake_discord.models import Member, User, World
 from tests.e2e.fake_discord.server import FakeDiscord

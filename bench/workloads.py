@@ -9,7 +9,7 @@ import re
 from datetime import date, timedelta
 
 from bench.driver import Driver
-from db.synthetic import BODY  # 400 characters: inside the default range
+from bench.synthetic import BODY  # 400 characters: inside the default range
 from tests.e2e.fake_discord.interactions import command_data, component_data, envelope, modal_data
 from tests.e2e.fake_discord.models import User, World
 from tests.e2e.fake_discord.server import Call
