@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 
 from bot.domain.cities import City, parse_cities
 from bot.domain.clock import to_db, utcnow
@@ -11,8 +12,14 @@ from db.database import Connection
 
 
 def _cities_from_rows(rows) -> list[City]:  # type: ignore[no-untyped-def]
-    data = {"cities": [json.loads(r["data"]) for r in rows]}
-    return parse_cities(data) if rows else []
+    return list(_parsed(tuple(r["data"] for r in rows))) if rows else []
+
+
+@lru_cache(maxsize=1_024)
+def _parsed(texts: tuple[str, ...]) -> tuple[City, ...]:
+    """Cities are immutable, so servers with the same cities (hundreds on one preset) share one
+    parsed copy instead of keeping one each."""
+    return tuple(parse_cities({"cities": [json.loads(text) for text in texts]}))
 
 
 async def has_any(conn: Connection, guild_id: int) -> bool:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from bot.domain.cities import COUNTRIES, City
 from bot.domain.text import fold, name_key, trigrams
@@ -20,7 +21,10 @@ class _Name:
     pattern: re.Pattern[str] | None  # word-bounded, for names written in Latin letters
 
 
+@lru_cache(maxsize=50_000)
 def _compile(name: str) -> _Name:
+    """Kept for every name seen lately: hundreds of servers on one preset share its names, and
+    each server's index would otherwise hold its own copy of the same trigrams (80 MB for 500)."""
     key = name_key(name)
     words = re.findall(r"[a-z0-9]+", fold(name))
     pattern = None
@@ -44,16 +48,21 @@ def _score(query: str, query_grams: frozenset[str], name: _Name) -> float:
     return 70.0 * similarity if similarity >= MIN_SIMILARITY else 0.0
 
 
+@cache
+def _countries() -> list[tuple[str, list[_Name]]]:
+    return [
+        (code, [_compile(n) for n in (english, japanese, *others)])
+        for code, (english, japanese, others) in COUNTRIES.items()
+    ]
+
+
 class NameIndex:
     """Built once per guild's city list; searching it allocates little and scans no SQL."""
 
     def __init__(self, cities: list[City]) -> None:
         self.cities = sorted(cities, key=lambda c: c.order)
         self._names = [(city, [_compile(n) for n in city.all_names()]) for city in self.cities]
-        self._countries = [
-            (code, [_compile(n) for n in (english, japanese, *others)])
-            for code, (english, japanese, others) in COUNTRIES.items()
-        ]
+        self._countries = _countries()
 
     def search(self, query: str, limit: int = AUTOCOMPLETE_LIMIT) -> list[City]:
         key = name_key(query)
