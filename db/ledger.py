@@ -224,9 +224,12 @@ async def trip_city(conn: Connection, trip_id: int) -> tuple[int, int, date]:
 
 async def lines_of_member(conn: Connection, guild_id: int, user_id: int) -> set[tuple[int, date]]:
     """(city row, trip's first day) of every report the member wrote: the lines a change of their
-    membership can move."""
+    membership can move. Through the member's index: for DISTINCT, SQLite preferred to walk the
+    whole server's reports in the covering index that holds these columns (10 ms a call on a
+    twenty-year database, once per member registered; 0.03 ms this way)."""
     rows = await conn.fetchall(
-        "SELECT DISTINCT city_id, trip_start_on FROM reports WHERE guild_id = ? AND user_id = ?",
+        "SELECT DISTINCT city_id, trip_start_on FROM reports INDEXED BY reports_member "
+        "WHERE guild_id = ? AND user_id = ?",
         (guild_id, user_id),
     )
     return {(r["city_id"], date.fromisoformat(r["trip_start_on"])) for r in rows}
