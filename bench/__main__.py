@@ -27,7 +27,7 @@ from typing import Any
 
 from bench import long_work, plans
 from bench.databases import DATABASES, Setup, prepare, unreported_trips
-from bench.driver import Driver, Figures, median_record
+from bench.driver import Driver, Figures, median_record, no_collector_pauses
 from bench.workloads import CityAsk, Cycle, Help, Mixed, SubsidyCheck, TripLog, Workload
 from tests.e2e.bot_process import BotProcess, answering
 
@@ -67,10 +67,11 @@ async def measure(
         for n in units:
             latencies.extend(await workload.unit(driver, index, n))
 
-    started, cpu = time.perf_counter(), bot.cpu_seconds()
-    await asyncio.gather(*(worker(i) for i in range(in_flight)))
-    await workload.settle(driver)
-    seconds = time.perf_counter() - started
+    with no_collector_pauses():
+        started, cpu = time.perf_counter(), bot.cpu_seconds()
+        await asyncio.gather(*(worker(i) for i in range(in_flight)))
+        await workload.settle(driver)
+        seconds = time.perf_counter() - started
     driver.forget()
     return Figures(
         workload.name, in_flight, database, len(latencies), seconds, latencies,
