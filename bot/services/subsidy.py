@@ -24,7 +24,7 @@ from bot.services.cities import CityService
 from bot.services.settings import SettingsService
 from bot.services.transitions import Transitions
 from db import audit, ledger, trips
-from db.database import Database
+from db.database import Connection, Database
 from db.ledger import Grant
 
 MAX_METHOD = 100
@@ -65,13 +65,15 @@ class SubsidyService:
         return FiscalYear(year, month)
 
     async def standing(self, guild_id: int, city: City, year: FiscalYear) -> Standing:
-        async with self._db.read() as conn:
+        async def read(conn: Connection) -> Standing:
             city_id = await trips.city_id(conn, guild_id, city.slug)
             if city_id is None or not city.subsidy_eligible:
                 return Standing(city, year, Outcome(rules.OPEN), None)
             outcome = await subsidy_line.holder(conn, guild_id, city_id, year)
             grant = await ledger.live(conn, guild_id, city_id, year.year)
-        return Standing(city, year, outcome, grant)
+            return Standing(city, year, outcome, grant)
+
+        return await self._db.run(read, write=False)
 
     async def mine(self, guild_id: int, user_id: int) -> list[tuple[int, Explanation]]:
         """(trip id, why it does or does not receive the subsidy) for each of the member's trips.

@@ -59,7 +59,8 @@ class TripService:
         end = parse_date(end_text, today) if end_text else start
         settings = await self._settings.get(guild_id)
         cleaned_note = clean_text(note, MAX_NOTE, multiline=True) if note else None
-        async with self._db.transaction() as conn:
+
+        async def write(conn: Connection) -> int:
             await membership.require_member(conn, guild_id, user_id, today)
             city_row = await trips.city_id(conn, guild_id, city.slug)
             if city_row is None:
@@ -73,6 +74,9 @@ class TripService:
                 conn, guild_id, user_id, "trip.logged", f"trip:{trip_id}", city=city.slug,
                 start=start, end=end,
             )  # fmt: skip
+            return trip_id
+
+        trip_id = await self._db.run(write)
         trip = Trip(trip_id, user_id, city.slug, start, end, cleaned_note)
         return TripView(trip, city)
 
