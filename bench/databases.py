@@ -121,7 +121,10 @@ async def _one_server(setup: Setup, large: bool) -> None:
         await answering(fake, fake.world.staff)
         office = Harness(fake, setup.path)
         await office.configure()
-        await office.register(*users)
+        # Members since before their first benchmark trip, as members who travel are: their
+        # reports compete for the subsidy (registered only this year, none of them would, and
+        # every decision would read a whole line of reports that cannot hold it).
+        await office.register(*users, since=first_trip_day().isoformat())
         await office.ask("city list", user=users[0])  # the preset's cities are written on first use
     finally:
         await bot.stop()

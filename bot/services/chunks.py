@@ -6,7 +6,9 @@ chunks of a few hundred rows, each its own unit of work: between two chunks the 
 goes to whoever queued for it meanwhile (``asyncio.Lock`` wakes its waiters first come, first
 served, and a task that asks again queues behind them), so nobody waits longer than one chunk.
 
-:func:`write_in_chunks` applies a per-row function to known rows, one transaction per chunk;
+:func:`write_in_chunks` applies a per-row function to known rows, one transaction per chunk,
+each chunk run whole on the database's thread (``Database.run``: the per-row function may await
+its statements only, so whatever it needs from elsewhere, Discord included, is fetched before);
 :func:`read_in_pages` reads rows page by page, one read per page, each page after the key of
 the last row of the one before. Both tell a progress callback how far they have come after each
 chunk, outside any unit of work (the cogs turn it into edits of the deferred reply).
@@ -58,15 +60,20 @@ async def write_in_chunks(
 ) -> list[R]:
     """``step`` applied to every row, in order, ``size`` rows per transaction; its results.
 
-    ``step`` runs inside the chunk's unit of work and must be idempotent (see the module's
-    docstring). An exception from it rolls back its own chunk only and propagates."""
+    ``step`` runs inside the chunk's unit of work, on the database's thread, and must be
+    idempotent (see the module's docstring). An exception from it rolls back its own chunk only
+    and propagates. A chunk in one trip matters under load: with a trip per statement, a
+    5,000-row import behind a stream of other commands took 100 s instead of 13."""
     if size < 1:
         raise ValueError("a chunk holds at least one row")
     results: list[R] = []
     for start in range(0, len(rows), size):
-        async with db.transaction() as conn:
-            chunk = [await step(conn, row) for row in rows[start : start + size]]
-        results.extend(chunk)
+        part = rows[start : start + size]
+
+        async def chunk(conn: Connection, part: Sequence[T] = part) -> list[R]:
+            return [await step(conn, row) for row in part]
+
+        results.extend(await db.run(chunk))
         if progress is not None:
             await progress(Progress(len(results), len(rows)))
     return results

@@ -4,6 +4,7 @@ and an interrupted run that ends, run again, as one uninterrupted run would."""
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -51,12 +52,13 @@ async def test_others_are_served_between_two_chunks(db: Database):
     """A read that queued while a chunk ran gets the database before the next chunk starts."""
     events: list[str] = []
     first_chunk_running = asyncio.Event()
+    loop = asyncio.get_running_loop()
 
     async def step(conn: Connection, k: int) -> str:
         events.append(f"row {k}")
-        if k == 0:
-            first_chunk_running.set()
-        await asyncio.sleep(0.01)  # let the reader queue up on the lock
+        if k == 0:  # a chunk runs on the database's thread: the reader queues meanwhile
+            loop.call_soon_threadsafe(first_chunk_running.set)
+            time.sleep(0.05)  # noqa: ASYNC251 (it runs on the database thread, not the loop)
         return await put(conn, k)
 
     async def reader() -> None:
