@@ -232,7 +232,8 @@ class MemberService:
         """Record expiries and queue the role changes the calendar implies (the daily task and
         start-up run this)."""
         today = self._clock.today()
-        async with self._db.transaction() as conn:
+
+        async def write(conn: Connection) -> None:  # one trip per server, at start-up for each
             for user_id, period in await members.newly_expired(conn, guild_id, today):
                 await self._transitions.membership_changed(
                     conn, guild_id, user_id, None, period, "expired"
@@ -241,6 +242,8 @@ class MemberService:
             if role_id is not None:
                 for user_id, hold in await members.roles_out_of_step(conn, guild_id, today):
                     await self._transitions.queue_role(conn, guild_id, user_id, role_id, hold)
+
+        await self._db.run(write)
 
     async def guilds(self) -> list[int]:
         async with self._db.read() as conn:
