@@ -176,10 +176,11 @@ async def traced(setup: Setup) -> list[plans.Plan]:
     bot = await BotProcess.spawn(fake.port, setup.path, trace_sql=trace)
     try:
         await answering(fake, fake.world.staff)
+        for workload in commands(setup):
+            await measure(driver, bot, workload, WARM_UP, 4, "traced")
         cycle = Cycle(fake.world, setup.users, unreported_trips(setup.path, setup.users))
         cycle.watch(driver)
-        for workload in [*commands(setup), cycle]:
-            await measure(driver, bot, workload, WARM_UP, 4, "traced")
+        await measure(driver, bot, cycle, WARM_UP, 4, "traced")
         cycle.unwatch(driver)
         await long_work.registry_export(driver, fake.world)(lambda: False)
         await long_work.ledger_export(driver, fake.world, setup.ledger_years[:2])(lambda: False)
