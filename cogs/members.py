@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 from datetime import time
@@ -153,7 +154,8 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
             description="\n".join(lines),
             colour=discord.Colour.green(),
         )
-        data = members.registry_csv(records)
+        # Thousands of rows: written beside the event loop, which keeps answering meanwhile.
+        data = await asyncio.to_thread(members.registry_csv, records)
         await reply.send(embed=embed, file=discord.File(io.BytesIO(data), filename="members.csv"))
 
     @app_commands.command(name="import", description="Register members from a CSV file")
