@@ -230,11 +230,9 @@ def table(records: list[dict]) -> str:
         if "per_second" not in r:
             continue
         low, high = r.get("spread", {}).get("p99_ms", [r["p99_ms"], r["p99_ms"]])
-        ratio = r["ratio_to_baseline"]
+        ratio_text = f"{r['ratio_to_baseline']:.2f}" if "ratio_to_baseline" in r else "–"
         if "p99_ratio_to_one_server" in r:
-            ratio_text = f"{r['p99_ratio_to_one_server']:.2f} (p99 vs one server)"
-        else:
-            ratio_text = f"{ratio:.2f}"
+            ratio_text += f"; p99 {r['p99_ratio_to_one_server']:.2f}x one server's"
         lines.append(
             f"| {r['database']} | {r['workload']} | {r['in_flight']} | {r['per_second']:.0f} "
             f"| {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {low:.0f}–{high:.0f} | {ratio_text} "

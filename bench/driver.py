@@ -121,7 +121,7 @@ class Figures:
     latencies: list[float] = field(repr=False)
     peak_memory_mb: float
     cpu_seconds: float  # the bot process's, during the run (outbox deliveries included)
-    ratio_to_baseline: float = 1.0
+    ratio_to_baseline: float | None = None  # None where the run has no baseline (500 servers)
 
     @property
     def per_second(self) -> float:
@@ -137,6 +137,11 @@ class Figures:
         return ordered[min(int(p * len(ordered)), len(ordered) - 1)]
 
     def record(self) -> dict[str, Any]:
+        ratio = (
+            {}
+            if self.ratio_to_baseline is None
+            else {"ratio_to_baseline": round(self.ratio_to_baseline, 2)}
+        )
         return {
             "workload": self.workload,
             "in_flight": self.in_flight,
@@ -145,7 +150,7 @@ class Figures:
             "p50_ms": round(statistics.median(self.latencies) * 1000, 2),
             "p99_ms": round(self.percentile(0.99) * 1000, 2),
             "max_ms": round(max(self.latencies) * 1000, 2),
-            "ratio_to_baseline": round(self.ratio_to_baseline, 2),
+            **ratio,
             "cpu_ms": round(self.cpu_ms, 2),
             "peak_memory_mb": round(self.peak_memory_mb, 1),
         }
