@@ -173,7 +173,7 @@ def _members(
     new = [u for u in everyone if u not in known]
     before = conn.execute("SELECT coalesce(max(id), 0) FROM membership_periods").fetchone()[0]
     conn.executemany(
-        "INSERT INTO members (guild_id, user_id, display_name, role_held) VALUES (?, ?, ?, 1)",
+        "INSERT INTO members (guild_id, user_id, name, role_held) VALUES (?, ?, ?, 1)",
         ((guild_id, u, f"member {u % 100_000}") for u in new),
     )
     conn.executemany(

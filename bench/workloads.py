@@ -17,11 +17,16 @@ from tests.e2e.fake_discord.models import Guild, User, World
 from tests.e2e.fake_discord.server import Call
 
 CITIES = ("pontiac", "xuhui", "kanonji", "kusatsu-town", "date", "michigan")
+# One of each kind: a field, a fact in Japanese, a refusal, a romanised name, a computed set,
+# a program rule. (Whether a city's subsidy is open reads the ledger like /subsidy check.)
 QUESTIONS = (
     "When did Kusatsu and Pontiac become sister cities?",
     "草津市と上海市徐匯区はいつ友好都市になりましたか",
     "How far is Kanonji from Kusatsu?",
     "観音寺市との関係は？",
+    "kannonji famous for what?",
+    "Which of our partners are overseas?",
+    "How much is the travel subsidy?",
 )
 
 

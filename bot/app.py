@@ -13,7 +13,9 @@ from discord.ext import commands
 
 import cogs
 from bot import command_sync
+from bot.checks import refuse_outside_allowed_contexts
 from bot.config import Settings
+from bot.custom_ids import CustomIdRoutes
 from bot.domain.clock import Clock
 from bot.error_handler import answer_error
 from bot.i18n.translator import Translator
@@ -44,6 +46,10 @@ def extension_names() -> list[str]:
 
 
 class CommandTree(app_commands.CommandTree):
+    async def interaction_check(self, interaction: discord.Interaction, /) -> bool:
+        refuse_outside_allowed_contexts(interaction)
+        return True
+
     async def on_error(
         self, interaction: discord.Interaction, error: app_commands.AppCommandError
     ) -> None:
@@ -78,6 +84,7 @@ class AssociationBot(commands.Bot):
         self.settings = settings
         self.clock = clock or Clock()
         self.outbox = OutboxWorker(self)  # features register their renderers as they load
+        self.routes = CustomIdRoutes()  # and their buttons' and forms' custom ids
         self._sync_commands = sync_commands
 
     async def setup_hook(self) -> None:
@@ -101,6 +108,16 @@ class AssociationBot(commands.Bot):
                 self.tree, self.services.state, self.settings.dev_guild_id
             )
         self.outbox.start()
+
+    def add_dynamic_items(self, *items: type[discord.ui.DynamicItem[Any]]) -> None:
+        super().add_dynamic_items(*items)
+        self.routes.add_items(*items)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        """Answer buttons and forms no view holds; then remember the user's Discord locale, for
+        the direct messages they get later (after the answer, which must not wait for it)."""
+        await self.routes.dispatch(self, interaction)
+        await self.services.languages.seen(interaction.user.id, interaction.locale.value)
 
     async def on_ready(self) -> None:
         # What start-up built (discord.py's state of every server, the loaded code) lives as long

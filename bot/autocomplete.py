@@ -2,12 +2,36 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Coroutine
+from typing import Any
+
 import discord
 from discord import app_commands
 
+from bot.error_handler import answer_error
 from bot.interactions import Speaker, services
+from bot.subsidy_text import payee
 
 CHOICE_NAME_LIMIT = 100
+
+Choices = list[app_commands.Choice[str]]
+Autocomplete = Callable[[discord.Interaction, str], Coroutine[Any, Any, Choices]]
+
+
+def answered(callback: Autocomplete) -> Autocomplete:
+    """discord.py logs an autocomplete that raises and leaves it unanswered; this one answers
+    with no choices, and the error is logged with a reference like any other."""
+
+    @functools.wraps(callback)
+    async def always_answered(interaction: discord.Interaction, current: str) -> Choices:
+        try:
+            return await callback(interaction, current)
+        except Exception as error:
+            await answer_error(interaction, error)
+            return []
+
+    return always_answered
 
 
 def _choice(name: str, value: str) -> app_commands.Choice[str]:
@@ -16,6 +40,7 @@ def _choice(name: str, value: str) -> app_commands.Choice[str]:
     return app_commands.Choice(name=name, value=value)
 
 
+@answered
 async def cities(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     if interaction.guild_id is None:
         return []
@@ -25,6 +50,7 @@ async def cities(interaction: discord.Interaction, current: str) -> list[app_com
     return [_choice(f"{c.name(say.language)} · {getattr(c, other)}", c.slug) for c in found]
 
 
+@answered
 async def my_trips(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
@@ -39,6 +65,7 @@ async def my_trips(
     ]
 
 
+@answered
 async def reportable_trips(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
@@ -53,6 +80,7 @@ async def reportable_trips(
     ]
 
 
+@answered
 async def withdrawable_reports(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
@@ -75,6 +103,7 @@ async def withdrawable_reports(
     ]
 
 
+@answered
 async def live_grants(
     interaction: discord.Interaction, current: str
 ) -> list[app_commands.Choice[str]]:
@@ -92,8 +121,11 @@ async def live_grants(
             id=g.id,
             city=city.name(say.language) if city else g.city_slug,
             year=g.fiscal_year,
+            payee=payee(say.language, g),
+            amount=f"{g.amount_yen:,}",
             state=say(f"subsidy.state.{g.state}"),
         )
-        if typed in label.casefold():
+        searched = f"{label} {g.member_reading or ''}".casefold()
+        if typed in searched:
             choices.append(_choice(label, str(g.id)))
     return choices

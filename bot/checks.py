@@ -39,6 +39,27 @@ def _require_guild(interaction: discord.Interaction) -> None:
         raise app_commands.NoPrivateMessage()
 
 
+def refuse_outside_allowed_contexts(interaction: discord.Interaction) -> None:
+    """A command used where it was not registered for (a direct message, a group DM) is refused
+    before it runs. Discord does not offer it there, but an old client or a forged payload can
+    still send it: the answer is that it works in the association's server."""
+    command = interaction.command
+    if command is None:
+        return
+    root = command.root_parent if isinstance(command, app_commands.Command) else None
+    allowed = (root or command).allowed_contexts
+    if allowed is None:
+        return
+    if interaction.guild_id is not None:
+        here = allowed.guild
+    elif interaction.context.private_channel:
+        here = allowed.private_channel
+    else:
+        here = allowed.dm_channel
+    if not here:
+        raise app_commands.NoPrivateMessage()
+
+
 async def require_admin(interaction: discord.Interaction) -> bool:
     _require_guild(interaction)
     if not is_admin(interaction):

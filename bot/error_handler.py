@@ -2,7 +2,8 @@
 
 Errors the user can fix become a clear ephemeral message in their language. Anything else becomes
 "something went wrong" with a short reference id; the same id is logged with the traceback, so the
-office can quote it and a maintainer can find it.
+office can quote it and a maintainer can find it. Autocomplete cannot carry a message: a refused
+or failed one is answered with no choices (and the failure logged the same way).
 """
 
 from __future__ import annotations
@@ -32,12 +33,19 @@ def _unwrap(error: BaseException) -> BaseException:
     return error
 
 
-def describe(error: BaseException) -> tuple[str, dict] | None:
+def describe(
+    error: BaseException,
+    kind: discord.InteractionType = discord.InteractionType.application_command,
+) -> tuple[str, dict] | None:
     """The catalogue key and parameters for an error the user can act on, else None."""
     if isinstance(error, DomainError | Refusal):
         return error.key, error.params
     if isinstance(error, app_commands.NoPrivateMessage):
-        return "error.guild_only", {}
+        command = kind in (
+            discord.InteractionType.application_command,
+            discord.InteractionType.autocomplete,
+        )
+        return ("error.guild_only" if command else "error.server_only.button"), {}
     if isinstance(error, app_commands.CommandOnCooldown):
         return "error.cooldown", {"seconds": f"{error.retry_after:.0f}"}
     if isinstance(error, app_commands.TransformerError):
@@ -49,9 +57,11 @@ def describe(error: BaseException) -> tuple[str, dict] | None:
 
 async def answer_error(interaction: discord.Interaction, error: BaseException) -> None:
     error = _unwrap(error)
-    known = describe(error)
+    known = describe(error, interaction.type)
     reference = None
-    if known is None:
+    if known is not None:
+        log.debug("Refused interaction %s with %s", interaction.id, known[0])
+    else:
         reference = new_reference()
         command = interaction.command.qualified_name if interaction.command else None
         log.error(
@@ -65,6 +75,9 @@ async def answer_error(interaction: discord.Interaction, error: BaseException) -
             interaction.guild_id,
             exc_info=error,
         )
+    if interaction.type is discord.InteractionType.autocomplete:
+        await _no_choices(interaction)
+        return
     try:
         lang = await language(interaction)
     except Exception:  # the database itself may be what failed
@@ -83,3 +96,12 @@ async def answer_error(interaction: discord.Interaction, error: BaseException) -
             interaction.id,
             exc_info=True,
         )
+
+
+async def _no_choices(interaction: discord.Interaction) -> None:
+    if interaction.response.is_done():
+        return
+    try:
+        await interaction.response.autocomplete([])
+    except discord.HTTPException:
+        log.warning("Could not answer autocomplete %s", interaction.id, exc_info=True)

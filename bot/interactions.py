@@ -2,29 +2,50 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import discord
+from discord import app_commands
 
-from bot.i18n import t
+from bot.domain.errors import DomainError
+from bot.i18n import catalogue, t
+from bot.i18n.catalogue import language_of_locale
 
 if TYPE_CHECKING:
+    from bot.app import AssociationBot
     from bot.services import Services
 
-_LOCALE_LANGUAGES = {
-    discord.Locale.japanese: "ja",
-    discord.Locale.american_english: "en",
-    discord.Locale.british_english: "en",
-}
+
+def app(client: discord.Client) -> AssociationBot:
+    """The bot, typed as what it is. Every client that runs this code is an AssociationBot
+    (bot.app imports this module, so the type can only be named here, not checked at run time)."""
+    return cast("AssociationBot", client)
 
 
 def services(interaction: discord.Interaction) -> Services:
-    return interaction.client.services  # type: ignore[attr-defined]
+    return app(interaction.client).services
+
+
+def guild_id(interaction: discord.Interaction) -> int:
+    """The association's server the interaction came from. From anywhere else (a direct message,
+    a group DM) it is refused with the answer that this works only in the association's server:
+    the services need a server to look anything up in."""
+    if interaction.guild_id is None:
+        raise app_commands.NoPrivateMessage()
+    return interaction.guild_id
+
+
+async def read_attachment(file: discord.Attachment) -> bytes:
+    """The bytes of a file a user attached; Discord's file server can fail or have dropped it."""
+    try:
+        return await file.read()
+    except discord.HTTPException:
+        raise DomainError("error.file.unreadable") from None
 
 
 def locale_language(interaction: discord.Interaction) -> str | None:
     """The language of the user's Discord client, where it is one the bot speaks."""
-    return _LOCALE_LANGUAGES.get(interaction.locale)
+    return language_of_locale(interaction.locale.value)
 
 
 async def language(interaction: discord.Interaction) -> str:
@@ -51,6 +72,10 @@ class Speaker:
     def __call__(self, key: str, /, **params: Any) -> str:
         return t(self.language, key, **params)
 
+    def command(self, path: str) -> str:
+        """The command ``path`` (``trip log``) as a mention this reader can tap."""
+        return catalogue().command(self.language, path)
+
     async def send(self, content: str | None = None, /, **kwargs: Any) -> None:
         await send(self.interaction, content, **kwargs)
 
@@ -66,9 +91,9 @@ async def send(
 
     Nothing sent this way pings anyone unless the caller passes ``allowed_mentions``.
     """
-    kwargs = {k: v for k, v in kwargs.items() if v is not None}
+    kwargs = {k: v for k, v in {"content": content, **kwargs}.items() if v is not None}
     kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
     if interaction.response.is_done():
-        await interaction.followup.send(content, ephemeral=ephemeral, **kwargs)
+        await interaction.followup.send(ephemeral=ephemeral, **kwargs)
     else:
-        await interaction.response.send_message(content, ephemeral=ephemeral, **kwargs)
+        await interaction.response.send_message(ephemeral=ephemeral, **kwargs)

@@ -4,11 +4,38 @@ from __future__ import annotations
 
 from bot.domain import subsidy as rules
 from bot.domain.dates import Span
+from bot.i18n import t
 from bot.interactions import Speaker
 from bot.services.subsidy import Standing
+from db.ledger import Grant
 
 
-def standing_text(say: Speaker, standing: Standing) -> str:
+def payee(language: str, grant: Grant) -> str:
+    """Whom the office pays: the member's name and membership number, as the registry has them
+    ("former member" once their data was erased)."""
+    if grant.member_forgotten:
+        return t(language, "member.name.former")
+    name = grant.member_name or t(language, "member.name.none")
+    if not grant.member_number:
+        return name
+    return t(language, "subsidy.payee", name=name, number=grant.member_number)
+
+
+def standing_text(say: Speaker, standing: Standing, viewer: int | None) -> str:
+    """The standing, and to ``viewer`` (who asked) the reason their own report was approved
+    without the subsidy: a reason is told to its report's author only."""
+    text = _outcome_text(say, standing)
+    if standing.waived:
+        text += "\n" + say("subsidy.check.waived", count=len(standing.waived))
+    for waived in standing.waived:
+        if waived.user_id == viewer:
+            text += "\n" + say(
+                "subsidy.check.waived_mine", id=waived.report_id, reason=waived.reason
+            )
+    return text
+
+
+def _outcome_text(say: Speaker, standing: Standing) -> str:
     year = say(
         "subsidy.year", year=standing.year.year, span=Span(standing.year.start, standing.year.end)
     )

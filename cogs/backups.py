@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import time
+from typing import TYPE_CHECKING
 
 from discord.ext import commands, tasks
 
@@ -11,18 +12,21 @@ from bot.domain.clock import TOKYO
 from bot.services.backups import BackupService
 from db.backup import BackupError
 
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
+
 log = logging.getLogger(__name__)
 
 DAILY_AT = time(4, 0, tzinfo=TOKYO)  # the quietest hour of the association's day
 
 
 class Backups(commands.Cog):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
 
     @property
     def backups(self) -> BackupService:
-        return self.bot.services.backups  # type: ignore[attr-defined]
+        return self.bot.services.backups
 
     async def cog_load(self) -> None:
         self.daily.start()
@@ -59,5 +63,5 @@ class Backups(commands.Cog):
         )
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: AssociationBot) -> None:
     await bot.add_cog(Backups(bot))

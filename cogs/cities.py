@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
 import discord
 from discord import app_commands
@@ -10,12 +11,16 @@ from discord.ext import commands
 
 from bot import autocomplete
 from bot.checks import staff_only
-from bot.domain.cities import COUNTRIES, City, CityDataError, Since
-from bot.domain.city_answers import Answer
-from bot.interactions import Speaker, services
+from bot.domain import countries
+from bot.domain.ask.answers import Answer, NotFound, Scope
+from bot.domain.cities import Association, City, CityDataError, Since
+from bot.interactions import Speaker, guild_id, read_attachment, services
 from bot.progress import ProgressReply
 from bot.services import presets
 from bot.subsidy_text import standing_text
+
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
 
 EMBED_DESCRIPTION_LIMIT = 4_000
 MAX_PROBLEMS_SHOWN = 15
@@ -31,13 +36,20 @@ def format_since(say: Speaker, since: Since) -> str:
 
 
 def country_name(say: Speaker, code: str) -> str:
-    english, japanese, _ = COUNTRIES[code]
-    return japanese if say.language == "ja" else english
+    return countries.name(code, say.language)
 
 
-def relationship(say: Speaker, city: City, *, plural: bool = False) -> str:
-    kind = say(f"relationship.{'plural.' if plural else ''}{city.relationship}")
+def relationship(say: Speaker, city: City) -> str:
+    kind = say(f"relationship.{city.relationship}")
     return say("relationship.planned", relationship=kind) if city.planned else kind
+
+
+def whose_relationship(say: Speaker, city: City) -> str:
+    """The relationship, saying whose partner the city is when it is not the home city's
+    ("Shiga Prefecture's sister state")."""
+    kind = relationship(say, city)
+    partner = city.partner_of(say.language)
+    return say("relationship.of", partner=partner, relationship=kind) if partner else kind
 
 
 def city_line(say: Speaker, city: City) -> str:
@@ -46,7 +58,7 @@ def city_line(say: Speaker, city: City) -> str:
         "city.list.line",
         name=city.name(say.language),
         other=other,
-        relationship=relationship(say, city),
+        relationship=whose_relationship(say, city),
         since=format_since(say, city.since),
         country=country_name(say, city.country),
     )
@@ -59,11 +71,15 @@ def city_embed(say: Speaker, city: City) -> discord.Embed:
         description=city.description(lang)[:EMBED_DESCRIPTION_LIMIT],
         colour=discord.Colour.teal(),
     )
-    embed.add_field(name=say("city.info.relationship"), value=relationship(say, city))
+    embed.add_field(name=say("city.info.relationship"), value=whose_relationship(say, city))
     embed.add_field(name=say("city.info.since"), value=format_since(say, city.since))
     embed.add_field(
         name=say("city.info.location"),
-        value=f"{city.region(lang)} ({country_name(say, city.country)})",
+        value=say(
+            "city.info.location_value",
+            region=city.region(lang),
+            country=country_name(say, city.country),
+        ),
     )
     facts = "\n".join(f"• {fact}" for fact in city.facts(lang))
     if facts:
@@ -82,34 +98,69 @@ def city_embed(say: Speaker, city: City) -> discord.Embed:
     return embed
 
 
-def render_answer(say: Speaker, answer: Answer, home: str) -> str:
+def _scope(say: Speaker, scope: Scope) -> str:
+    kind = (
+        say(f"relationship.plural.{scope.relationship}")
+        if scope.relationship
+        else say("ask.scope.all")
+    )
+    if scope.year is not None:
+        return say("ask.scope.in_year", kind=kind, year=scope.year)
+    if scope.country is not None:
+        key = "ask.scope.outside" if scope.outside else "ask.scope.in_country"
+        return say(key, kind=kind, country=country_name(say, scope.country))
+    return kind
+
+
+def _listed(say: Speaker, city: City) -> str:
+    name = city.name(say.language)
+    return say("ask.planned_name", name=name) if city.planned else name
+
+
+def render_answer(
+    say: Speaker, answer: Answer, association: Association, viewer: int | None
+) -> str:
+    """The reply to /city ask: the sentence, then its source on a line of small print."""
     lang = say.language
     city = answer.city
-    names = [c.name(lang) for c in answer.cities]
-    values: dict[str, object] = {
-        "home": home,
-        "cities": say("list.separator").join(names) or say("list.none"),
-        "count": len(names),
-        **answer.values,
-    }
-    if "country" in answer.values:
-        values["country"] = country_name(say, answer.values["country"])
-    if "relationship" in answer.values:
-        values["relationship"] = say(f"relationship.plural.{answer.values['relationship']}")
-    if city is not None:
-        values.update(
-            city=city.name(lang),
-            since=format_since(say, city.since),
-            region=city.region(lang),
-            description=city.description(lang),
-            links=" ".join(link.url for link in city.links),
-        )
-        values.setdefault("relationship", relationship(say, city))
-        values.setdefault("country", country_name(say, city.country))
-    sentence = say(answer.key, **values)
+    if answer.key == "ask.standing":
+        sentence = standing_text(say, answer.values["standing"], viewer)
+    else:
+        values: dict[str, object] = {
+            "home": association.home(lang),
+            "cities": say("list.separator").join(_listed(say, c) for c in answer.cities)
+            or say("list.none"),
+            **answer.values,
+        }
+        if isinstance(answer.values.get("scope"), Scope):
+            values["scope"] = _scope(say, answer.values["scope"])
+        if city is not None:
+            values.update(
+                home=city.partner_of(lang) or association.home(lang),
+                city=city.name(lang),
+                since=format_since(say, city.since),
+                region=city.region(lang),
+                links=" ".join(link.url for link in city.links),
+                relationship=relationship(say, city),
+                country=country_name(say, city.country),
+            )
+        if len(answer.cities) == 2 and city is not None:
+            other = answer.cities[1]
+            values.update(other=other.name(lang), other_since=format_since(say, other.since))
+        sentence = say(answer.key, **values)
     what = say(answer.source)
     source = say("ask.cited", what=f"{city.name(lang)} · {what}" if city else what)
     return f"{sentence}\n-# {source}"
+
+
+def render_reply(
+    say: Speaker, found: Answer | NotFound, association: Association, viewer: int | None
+) -> str:
+    """The reply to /city ask; ``viewer`` is who asked."""
+    if isinstance(found, NotFound):
+        names = say("list.separator").join(c.name(say.language) for c in found.suggestions)
+        return say("ask.unknown", cities=names or say("list.none"))
+    return render_answer(say, found, association, viewer)
 
 
 def problem_lines(say: Speaker, error: CityDataError) -> list[str]:
@@ -124,21 +175,21 @@ def problem_lines(say: Speaker, error: CityDataError) -> list[str]:
 
 @app_commands.guild_only()
 class Cities(commands.GroupCog, group_name="city", group_description="Our partner cities"):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="list", description="The partner cities")
     async def list_cities(self, interaction: discord.Interaction) -> None:
         say = await Speaker.of(interaction)
-        found = await services(interaction).cities.list(interaction.guild_id)
+        found = await services(interaction).cities.list(guild_id(interaction))
         lines = [city_line(say, city) for city in found]
-        text = "\n".join(lines) or say("city.list.empty")
+        text = "\n".join(lines)[:EMBED_DESCRIPTION_LIMIT] or say("city.list.empty")
         embed = discord.Embed(
             title=say("city.list.title"),
             colour=discord.Colour.teal(),
-            description=text[:EMBED_DESCRIPTION_LIMIT],
+            # the commands as mentions a reader can tap (a footer would show them as plain text)
+            description=text + "\n\n" + say("city.list.more"),
         )
-        embed.set_footer(text=say("city.list.footer"))
         await say.send(embed=embed)
 
     @app_commands.command(name="info", description="One partner city in full")
@@ -147,43 +198,39 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
     async def info(self, interaction: discord.Interaction, city: str) -> None:
         say = await Speaker.of(interaction)
         svc = services(interaction)
-        found = await svc.cities.get(interaction.guild_id, city)
+        found = await svc.cities.get(guild_id(interaction), city)
         embed = city_embed(say, found)
         if found.subsidy_eligible:
-            year = await svc.subsidy.fiscal_year(interaction.guild_id)
-            standing = await svc.subsidy.standing(interaction.guild_id, found, year)
+            year = await svc.subsidy.fiscal_year(guild_id(interaction))
+            standing = await svc.subsidy.standing(guild_id(interaction), found, year)
             embed.set_field_at(
                 len(embed.fields) - 1,
                 name=say("city.info.subsidy"),
-                value=standing_text(say, standing),
+                value=standing_text(say, standing, interaction.user.id),
                 inline=False,
             )
         await say.send(embed=embed)
 
     @app_commands.command(name="ask", description="Ask a question about the partner cities")
     @app_commands.describe(
-        question="For example: When did Kusatsu and Pontiac become sister cities?"
+        question="In English or Japanese, in your own words: e.g. Which partner city is the oldest?"
     )
     async def ask(
         self, interaction: discord.Interaction, question: app_commands.Range[str, 1, 500]
     ) -> None:
         say = await Speaker.of(interaction)
-        cities = services(interaction).cities
-        today = services(interaction).clock.today()
-        answer = await cities.ask(interaction.guild_id, question, say.language, today)
-        if answer is None:
-            close = await cities.suggestions(interaction.guild_id, question)
-            names = say("list.separator").join(c.name(say.language) for c in close)
-            await say.send(say("ask.unknown", cities=names or say("list.none")))
-            return
-        home = await cities.home(interaction.guild_id, say.language)
-        await say.send(render_answer(say, answer, home))
+        svc = services(interaction)
+        found = await svc.questions.ask(
+            guild_id(interaction), question, say.language, svc.clock.today()
+        )
+        association = await svc.cities.association(guild_id(interaction))
+        await say.send(render_reply(say, found, association, interaction.user.id))
 
     @app_commands.command(name="export", description="Download this server's city data as a file")
     @staff_only()
     async def export(self, interaction: discord.Interaction) -> None:
         say = await Speaker.of(interaction)
-        data = await services(interaction).cities.export(interaction.guild_id)
+        data = await services(interaction).cities.export(guild_id(interaction))
         await say.send(
             say("city.export.done"), file=discord.File(io.BytesIO(data), filename="cities.json")
         )
@@ -194,11 +241,11 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
     async def import_(self, interaction: discord.Interaction, file: discord.Attachment) -> None:
         say = await Speaker.of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
-        raw = await file.read()
+        raw = await read_attachment(file)
         reply = ProgressReply(say, "progress.cities")
         try:
             imported = await services(interaction).cities.import_file(
-                interaction.guild_id, interaction.user.id, file.filename, raw, reply.update
+                guild_id(interaction), interaction.user.id, file.filename, raw, reply.update
             )
         except CityDataError as error:
             lines = problem_lines(say, error)
@@ -216,7 +263,8 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
         name=[
             app_commands.Choice(
                 name=app_commands.locale_str(
-                    f"{presets.load(n).association_en} ({n})"[:100], key=f"choice.preset.{n}"
+                    f"{presets.load(n).association.name_en} ({n})"[:100],
+                    key=f"choice.preset.{n}",
                 ),
                 value=n,
             )
@@ -227,10 +275,11 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
     async def preset(self, interaction: discord.Interaction, name: str) -> None:
         say = await Speaker.of(interaction)
         found = await services(interaction).cities.use_preset(
-            interaction.guild_id, interaction.user.id, name
+            guild_id(interaction), interaction.user.id, name
         )
-        await say.send(say("city.preset.done", name=name, count=len(found)))
+        association = presets.load(name).association.name(say.language)
+        await say.send(say("city.preset.done", name=association, count=len(found)))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: AssociationBot) -> None:
     await bot.add_cog(Cities(bot))

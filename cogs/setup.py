@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.app_commands import locale_str
 from discord.ext import commands
 
 from bot.checks import admin_only
-from bot.domain.errors import DomainError
+from bot.domain.errors import DomainError, Term
 from bot.domain.settings import (
     MAX_DEADLINE_DAYS,
     MAX_REPORT_UNITS,
@@ -16,7 +19,11 @@ from bot.domain.settings import (
     GuildSettings,
     RuleChange,
 )
-from bot.interactions import Speaker, services
+from bot.interactions import Speaker, guild_id, services
+from bot.services import presets
+
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
 
 POSTING_PERMISSIONS = ("view_channel", "send_messages", "embed_links")
 
@@ -64,7 +71,14 @@ def settings_embed(say: Speaker, settings: GuildSettings) -> discord.Embed:
         ),
         ("setup.show.deadline", deadline),
         ("setup.show.language", say(f"language.{settings.language}")),
-        ("setup.show.preset", settings.preset),
+        (
+            "setup.show.preset",
+            say(
+                "setup.show.preset_value",
+                association=presets.load(settings.preset).association.name(say.language),
+                name=settings.preset,
+            ),
+        ),
     ]
     embed = discord.Embed(title=say("setup.show.title"), colour=discord.Colour.blurple())
     for key, value in rows:
@@ -77,14 +91,23 @@ def missing_posting_permissions(channel: discord.abc.GuildChannel) -> list[str]:
     return [name for name in POSTING_PERMISSIONS if not getattr(granted, name)]
 
 
-def check_can_post(say: Speaker, channel: discord.abc.GuildChannel) -> None:
+def check_can_post(channel: discord.abc.GuildChannel) -> None:
     missing = missing_posting_permissions(channel)
     if missing:
         raise DomainError(
             "setup.channels.cannot_post",
             channel=channel.mention,
-            permissions=", ".join(say(f"permission.{name}") for name in missing),
+            permissions=tuple(Term(f"permission.{name}") for name in missing),
         )
+
+
+def check_in_this_server(
+    chosen: discord.abc.Snowflake | None, lookup: Callable[[int], object] | None, key: str
+) -> None:
+    """A role or channel option carries what the client sent, and a forged payload can name one
+    of another server, or none: only this server's own (``lookup`` finds them) are taken."""
+    if chosen is not None and (lookup is None or lookup(chosen.id) is None):
+        raise DomainError(key)
 
 
 def check_member_role(role: discord.Role) -> None:
@@ -100,14 +123,14 @@ def check_member_role(role: discord.Role) -> None:
 class Setup(
     commands.GroupCog, group_name="setup", group_description="Configure the bot for this server"
 ):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="show", description="Show this server's settings")
     @admin_only()
     async def show(self, interaction: discord.Interaction) -> None:
         say = await Speaker.of(interaction)
-        settings = await services(interaction).settings.get(interaction.guild_id)
+        settings = await services(interaction).settings.get(guild_id(interaction))
         await say.send(embed=settings_embed(say, settings))
 
     @app_commands.command(name="channels", description="Where reports are reviewed and announced")
@@ -126,10 +149,12 @@ class Setup(
         if moderation is None and announcements is None:
             raise DomainError("setup.nothing_to_change")
         for channel in (moderation, announcements):
+            guild = interaction.guild
+            check_in_this_server(channel, guild and guild.get_channel, "error.unknown.channel")
             if channel is not None:
-                check_can_post(say, channel)
+                check_can_post(channel)
         settings = await services(interaction).settings.set_channels(
-            interaction.guild_id,
+            guild_id(interaction),
             interaction.user.id,
             moderation_channel_id=moderation.id if moderation else None,
             announcement_channel_id=announcements.id if announcements else None,
@@ -153,12 +178,15 @@ class Setup(
         say = await Speaker.of(interaction)
         if staff is None and member is None:
             raise DomainError("setup.nothing_to_change")
+        for role in (staff, member):
+            guild = interaction.guild
+            check_in_this_server(role, guild and guild.get_role, "error.unknown.role")
         if staff is not None and staff.is_default():
             raise DomainError("setup.roles.staff_everyone")
         if member is not None:
             check_member_role(member)
         settings = await services(interaction).settings.set_roles(
-            interaction.guild_id,
+            guild_id(interaction),
             interaction.user.id,
             staff_role_id=staff.id if staff else None,
             member_role_id=member.id if member else None,
@@ -166,15 +194,16 @@ class Setup(
         await say.send(say("setup.saved"), embed=settings_embed(say, settings))
 
     @app_commands.command(
-        name="rules", description="Fiscal year, subsidy amount, report length, deadline, language"
+        name="rules", description="Year start, subsidy amount, report length, deadline, language"
     )
     @app_commands.describe(
-        fiscal_year_start="Month the fiscal year starts (4 = April; 1 = calendar years)",
+        fiscal_year_start="Month the association's year starts (4 = April; 1 = January)",
         amount="Subsidy amount in yen",
-        min_length="Shortest accepted report (words, or characters for Japanese)",
-        max_length="Longest accepted report (words, or characters for Japanese)",
-        deadline_days="Days after a trip to send its report (0 = no deadline)",
-        language="Language of announcements, and of replies to users whose Discord is in neither",
+        min_length="Shortest accepted report (words in English, characters in Japanese)",
+        max_length="Longest accepted report (words in English, characters in Japanese)",
+        deadline_days="Days after a trip's last day to send its report (0 = no deadline)",
+        language="Language of review posts and announcements, and of replies to users whose "
+        "Discord is in neither",
     )
     @app_commands.choices(language=LANGUAGE_CHOICES)
     @admin_only()
@@ -200,10 +229,10 @@ class Setup(
         if change.is_empty():
             raise DomainError("setup.nothing_to_change")
         settings = await services(interaction).settings.update_rules(
-            interaction.guild_id, interaction.user.id, change
+            guild_id(interaction), interaction.user.id, change
         )
         await say.send(say("setup.saved"), embed=settings_embed(say, settings))
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: AssociationBot) -> None:
     await bot.add_cog(Setup(bot))

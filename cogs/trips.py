@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import autocomplete
-from bot.interactions import Speaker, services
+from bot.domain import reports as rules
+from bot.domain.reports import Report
+from bot.interactions import Speaker, guild_id, services
 from bot.services.trips import TripView
+
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
 
 LIST_LINES = 25
 
 
-def trip_line(say: Speaker, view: TripView, report_state: str | None) -> str:
+def trip_line(say: Speaker, view: TripView, report: Report | None) -> str:
     line = say("trip.label", city=view.city, span=view.trip.span)
-    if report_state is not None:
-        line += " · " + say("trip.list.report", state=say(f"report.state.{report_state}"))
+    if report is not None:
+        line += say("trip.list.report", state=say(f"report.state.{report.state}"))
     if view.trip.note:
-        line += " — " + discord.utils.escape_markdown(view.trip.note.replace("\n", " ")[:80])
+        note = discord.utils.escape_markdown(view.trip.note.replace("\n", " ")[:80])
+        line += say("trip.list.note", note=note)
+    if report is not None and report.reason and report.state == rules.APPROVED_NO_SUBSIDY:
+        line += "\n  " + say("report.review.reason", reason=report.reason[:300])
     return "• " + line
 
 
@@ -26,7 +36,7 @@ def trip_line(say: Speaker, view: TripView, report_state: str | None) -> str:
 class Trips(
     commands.GroupCog, group_name="trip", group_description="Your visits to partner cities"
 ):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="log", description="Log a visit to a partner city")
@@ -47,7 +57,7 @@ class Trips(
     ) -> None:
         say = await Speaker.of(interaction)
         view = await services(interaction).trips.log(
-            interaction.guild_id, interaction.user.id, city, start, end, note
+            guild_id(interaction), interaction.user.id, city, start, end, note
         )
         await say.send(
             say("trip.log.done", trip=say("trip.label", city=view.city, span=view.trip.span))
@@ -57,13 +67,13 @@ class Trips(
     async def list_trips(self, interaction: discord.Interaction) -> None:
         say = await Speaker.of(interaction)
         svc = services(interaction)
-        views = await svc.trips.mine(interaction.guild_id, interaction.user.id)
+        views = await svc.trips.mine(guild_id(interaction), interaction.user.id)
         if not views:
-            await svc.members.require_member(interaction.guild_id, interaction.user.id)
+            await svc.members.require_member(guild_id(interaction), interaction.user.id)
             await say.send(say("trip.list.empty"))
             return
-        states = await svc.reports.states_by_trip(interaction.guild_id, interaction.user.id)
-        lines = [trip_line(say, v, states.get(v.trip.id)) for v in views[:LIST_LINES]]
+        latest = await svc.reports.latest_by_trip(guild_id(interaction), interaction.user.id)
+        lines = [trip_line(say, v, latest.get(v.trip.id)) for v in views[:LIST_LINES]]
         if len(views) > LIST_LINES:
             lines.append(say("trip.list.more", count=len(views) - LIST_LINES))
         embed = discord.Embed(
@@ -81,12 +91,12 @@ class Trips(
     ) -> None:
         say = await Speaker.of(interaction)
         view = await services(interaction).trips.cancel(
-            interaction.guild_id, interaction.user.id, trip
+            guild_id(interaction), interaction.user.id, trip
         )
         await say.send(
             say("trip.cancel.done", trip=say("trip.label", city=view.city, span=view.trip.span))
         )
 
 
-async def setup(bot: commands.Bot) -> None:
+async def setup(bot: AssociationBot) -> None:
     await bot.add_cog(Trips(bot))

@@ -1,17 +1,18 @@
-"""Repository: a guild's partner cities and their full-text index."""
+"""Repository: a guild's partner cities, each with the analysis /city ask matches questions
+against (see bot.domain.ask.passages)."""
 
 from __future__ import annotations
 
 import json
 from functools import lru_cache
 
+from bot.domain.ask.passages import CityAnalysis
 from bot.domain.cities import City, parse_cities
 from bot.domain.clock import to_db, utcnow
-from bot.domain.text import search_terms
-from db.database import Connection
+from db.database import Connection, Row
 
 
-def _cities_from_rows(rows) -> list[City]:  # type: ignore[no-untyped-def]
+def _cities_from_rows(rows: list[Row]) -> list[City]:
     return list(_parsed(tuple(r["data"] for r in rows))) if rows else []
 
 
@@ -34,6 +35,21 @@ async def active(conn: Connection, guild_id: int) -> list[City]:
     return _cities_from_rows(rows)
 
 
+async def analyses(conn: Connection, guild_id: int) -> dict[str, CityAnalysis]:
+    """The stored analyses of the guild's active cities that are of the current version."""
+    rows = await conn.fetchall(
+        "SELECT slug, analysis FROM cities WHERE guild_id = ? AND active = 1 "
+        "AND analysis IS NOT NULL",
+        (guild_id,),
+    )
+    found = {}
+    for row in rows:
+        analysis = CityAnalysis.from_json(json.loads(row["analysis"]))
+        if analysis is not None:
+            found[row["slug"]] = analysis
+    return found
+
+
 async def every(conn: Connection, guild_id: int) -> list[City]:
     """Active and dropped cities: trips and reports keep naming a city after it is dropped."""
     rows = await conn.fetchall(
@@ -49,25 +65,30 @@ async def by_id(conn: Connection, city_id: int) -> City | None:
     return found[0] if found else None
 
 
-async def replace_all(conn: Connection, guild_id: int, cities: list[City]) -> None:
+async def replace_all(
+    conn: Connection, guild_id: int, cities: list[City], analyses: dict[str, CityAnalysis]
+) -> None:
     """Make ``cities`` the guild's active cities, keeping the row (and id) of every known slug."""
     for order, city in enumerate(cities, start=1):
-        await upsert(conn, guild_id, city, order)
+        await upsert(conn, guild_id, city, analyses[city.slug], order)
     await keep_only(conn, guild_id, cities)
 
 
-async def upsert(conn: Connection, guild_id: int, city: City, order: int) -> None:
-    """Write ``city`` as an active city of the guild at place ``order``, in the row (and with
-    the id) it had if its slug is known. The same city written twice changes nothing more."""
+async def upsert(
+    conn: Connection, guild_id: int, city: City, analysis: CityAnalysis, order: int
+) -> None:
+    """Write ``city`` (and its analysis) as an active city of the guild at place ``order``, in
+    the row (and with the id) it had if its slug is known. Written twice, nothing more changes."""
     await conn.execute(
-        "INSERT INTO cities (guild_id, slug, data, display_order, active, updated_at) "
-        "VALUES (?, ?, ?, ?, 1, ?) ON CONFLICT (guild_id, slug) DO UPDATE SET "
-        "data = excluded.data, display_order = excluded.display_order, active = 1, "
-        "updated_at = excluded.updated_at",
+        "INSERT INTO cities (guild_id, slug, data, analysis, display_order, active, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, 1, ?) ON CONFLICT (guild_id, slug) DO UPDATE SET "
+        "data = excluded.data, analysis = excluded.analysis, "
+        "display_order = excluded.display_order, active = 1, updated_at = excluded.updated_at",
         (
             guild_id,
             city.slug,
             json.dumps(city.to_dict(), ensure_ascii=False),
+            json.dumps(analysis.to_json(), ensure_ascii=False),
             order,
             to_db(utcnow()),
         ),
@@ -75,52 +96,9 @@ async def upsert(conn: Connection, guild_id: int, city: City, order: int) -> Non
 
 
 async def keep_only(conn: Connection, guild_id: int, cities: list[City]) -> None:
-    """After :func:`upsert` of each of ``cities``: drop (deactivate) the guild's other cities,
-    and index the facts of these."""
+    """After :func:`upsert` of each of ``cities``: drop (deactivate) the guild's other cities."""
     await conn.execute(
         "UPDATE cities SET active = 0 WHERE guild_id = ? AND active = 1 "
         "AND slug NOT IN (SELECT value FROM json_each(?))",
         (guild_id, json.dumps([c.slug for c in cities])),
     )
-    await conn.execute("DELETE FROM city_facts WHERE guild_id = ?", (guild_id,))
-    rows = await conn.fetchall(
-        "SELECT id, slug FROM cities WHERE guild_id = ? AND active = 1", (guild_id,)
-    )
-    ids = {r["slug"]: r["id"] for r in rows}
-    entries = []
-    for city in cities:
-        for language in ("en", "ja"):
-            for text in (*city.facts(language), city.description(language)):
-                if text:
-                    terms = " ".join(search_terms(text))
-                    entries.append((terms, guild_id, ids[city.slug], language, text))
-    await conn.executemany(
-        "INSERT INTO city_facts (terms, guild_id, city_id, language, text) VALUES (?, ?, ?, ?, ?)",
-        entries,
-    )
-
-
-async def search_facts(
-    conn: Connection,
-    guild_id: int,
-    language: str,
-    terms: list[str],
-    slugs: list[str],
-    limit: int = 3,
-) -> list[tuple[str, str]]:
-    """Best facts for ``terms`` as (city slug, text), in ``language``, of ``slugs`` if given."""
-    if not terms:
-        return []
-    query = " OR ".join('"' + t.replace('"', '""') + '"' for t in dict.fromkeys(terms))
-    city_filter = ""
-    params: list = [query, guild_id, language]
-    if slugs:
-        city_filter = f"AND c.slug IN ({', '.join('?' for _ in slugs)})"
-        params += slugs
-    rows = await conn.fetchall(
-        "SELECT c.slug, f.text FROM city_facts AS f JOIN cities AS c ON c.id = f.city_id "
-        "WHERE city_facts MATCH ? AND f.guild_id = ? AND f.language = ? "
-        f"{city_filter} ORDER BY bm25(city_facts) LIMIT ?",
-        [*params, limit],
-    )
-    return [(r["slug"], r["text"]) for r in rows]

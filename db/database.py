@@ -187,6 +187,9 @@ class Database:
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         await conn.execute("PRAGMA synchronous = NORMAL")
+        # Deleted and overwritten content is zeroed, not left in free space: text a member asked
+        # to be erased must not survive in the file (see :meth:`Database.erase_freed_pages`).
+        await conn.execute("PRAGMA secure_delete = ON")
         return cls(conn, path)
 
     def trace(self, callback: Trace | None) -> None:
@@ -298,6 +301,19 @@ class Database:
                 raise
         conn._run_after_commit()
         return result
+
+    async def erase_freed_pages(self) -> None:
+        """Leave no copy of erased data in the files: copy the write-ahead log into the database
+        and empty it (it still holds the pages as they were before), and rebuild the database
+        where free pages remain (they may hold text deleted before secure_delete was on). A
+        unit of work of its own, after the erasure's transaction has committed."""
+        async with self._held():
+            await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            cursor = await self._conn.execute("PRAGMA freelist_count")
+            row = await cursor.fetchone()
+            if row is not None and row[0]:
+                await self._conn.execute("VACUUM")
+                await self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     async def user_version(self) -> int:
         async with self.read() as conn:

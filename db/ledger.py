@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.domain.clock import from_db, to_db
 from db.database import Connection, Row
+from db.reports import STATE
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,12 @@ class Grant:
     paid_on: date | None
     paid_method: str | None
     void_reason: str | None
+    # Whom the office pays: the member's name and latest membership number, and the report.
+    member_name: str | None = None
+    member_number: str | None = None
+    member_reading: str | None = None
+    member_forgotten: bool = False
+    report_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -41,9 +48,17 @@ class Entry:
 
 _COLUMNS = (
     "g.id, g.guild_id, g.city_id, c.slug, g.fiscal_year, g.user_id, g.report_id, g.amount_yen, "
-    "g.state, g.granted_at, g.paid_on, g.paid_method, g.void_reason"
+    "g.state, g.granted_at, g.paid_on, g.paid_method, g.void_reason, "
+    "m.name AS member_name, m.name_reading, m.forgotten_at, r.title AS report_title, "
+    "(SELECT p.number FROM membership_periods AS p WHERE p.guild_id = g.guild_id "
+    " AND p.user_id = g.user_id AND p.number IS NOT NULL "
+    " ORDER BY p.valid_from DESC, p.id DESC LIMIT 1) AS member_number"
 )
-_FROM = "FROM grants AS g JOIN cities AS c ON c.id = g.city_id"
+_FROM = (
+    "FROM grants AS g JOIN cities AS c ON c.id = g.city_id "
+    "LEFT JOIN members AS m ON m.guild_id = g.guild_id AND m.user_id = g.user_id "
+    "LEFT JOIN reports AS r ON r.id = g.report_id"
+)
 
 
 def _grant(r: Any) -> Grant:
@@ -61,10 +76,15 @@ def _grant(r: Any) -> Grant:
         paid_on=date.fromisoformat(r["paid_on"]) if r["paid_on"] else None,
         paid_method=r["paid_method"],
         void_reason=r["void_reason"],
+        member_name=r["member_name"],
+        member_number=r["member_number"],
+        member_reading=r["name_reading"],
+        member_forgotten=r["forgotten_at"] is not None,
+        report_title=r["report_title"],
     )
 
 
-_ENTRY = "r.id, r.trip_id, r.user_id, r.state, r.first_submitted_at, r.trip_start_on"
+_ENTRY = f"r.id, r.trip_id, r.user_id, {STATE} AS state, r.first_submitted_at, r.trip_start_on"
 
 
 def _entry(r: Row) -> Entry:
@@ -110,7 +130,7 @@ async def standing_in_line(
         f"SELECT {_ENTRY} FROM reports AS r INDEXED BY reports_city_submitted "
         "WHERE r.guild_id = ? AND r.city_id = ? AND r.first_submitted_at >= ? "
         "AND r.trip_start_on BETWEEN ? AND ? "
-        "AND r.state IN ('approved', 'awaiting', 'changes_requested') "
+        "AND r.state IN ('approved', 'awaiting', 'changes_requested') AND NOT r.without_subsidy "
         "ORDER BY r.first_submitted_at, r.id LIMIT ? OFFSET ?",
         (
             guild_id, city_id, to_db(submitted_since), first_day.isoformat(),
@@ -118,6 +138,27 @@ async def standing_in_line(
         ),
     )  # fmt: skip
     return [_entry(r) for r in rows]
+
+
+@dataclass(frozen=True)
+class Waived:
+    """A report on a trip to the city in the year, approved without the subsidy."""
+
+    report_id: int
+    user_id: int
+    reason: str | None
+
+
+async def waived(
+    conn: Connection, guild_id: int, city_id: int, first_day: date, last_day: date
+) -> list[Waived]:
+    rows = await conn.fetchall(
+        "SELECT r.id, r.user_id, r.reason FROM reports AS r INDEXED BY reports_city_year "
+        "WHERE r.guild_id = ? AND r.city_id = ? AND r.trip_start_on BETWEEN ? AND ? "
+        "AND r.state = 'approved' AND r.without_subsidy ORDER BY r.first_submitted_at, r.id",
+        (guild_id, city_id, first_day.isoformat(), last_day.isoformat()),
+    )
+    return [Waived(r["id"], r["user_id"], r["reason"]) for r in rows]
 
 
 async def voided_reports(conn: Connection, guild_id: int, city_id: int, year: int) -> set[int]:
@@ -192,14 +233,18 @@ async def count_of_year(conn: Connection, guild_id: int, year: int) -> int:
 
 
 async def of_year(
-    conn: Connection, guild_id: int, year: int, after_id: int | None, limit: int
+    conn: Connection,
+    guild_id: int,
+    year: int,
+    after_id: int | None = None,
+    limit: int | None = None,
 ) -> list[Grant]:
-    """Up to ``limit`` grants of a fiscal year in order, after grant ``after_id`` (None: from
-    the first): one page of the year's ledger."""
+    """The grants of a fiscal year in order; given ``limit``, one page of the year's ledger: at
+    most that many, after grant ``after_id`` (None: from the first)."""
     rows = await conn.fetchall(
         f"SELECT {_COLUMNS} {_FROM} WHERE g.guild_id = ? AND g.fiscal_year = ? AND g.id > ? "
         "ORDER BY g.id LIMIT ?",
-        (guild_id, year, 0 if after_id is None else after_id, limit),
+        (guild_id, year, 0 if after_id is None else after_id, -1 if limit is None else limit),
     )
     return [_grant(r) for r in rows]
 
@@ -233,3 +278,13 @@ async def lines_of_member(conn: Connection, guild_id: int, user_id: int) -> set[
         (guild_id, user_id),
     )
     return {(r["city_id"], date.fromisoformat(r["trip_start_on"])) for r in rows}
+
+
+async def unpaid_of_member(conn: Connection, guild_id: int, user_id: int) -> list[int]:
+    """The member's grants that are granted but not yet paid."""
+    rows = await conn.fetchall(
+        "SELECT id FROM grants WHERE guild_id = ? AND user_id = ? AND state = 'granted' "
+        "ORDER BY id",
+        (guild_id, user_id),
+    )
+    return [r["id"] for r in rows]

@@ -15,10 +15,13 @@ from db.database import Connection
 
 @dataclass(frozen=True)
 class MemberRecord:
-    """One line of the registry: a member and their latest period."""
+    """One line of the registry: a member, their name, and their latest period."""
 
     user_id: int
-    display_name: str | None
+    name: str | None
+    reading: str | None
+    name_from_discord: bool  # the Discord display name at registration, not written by the office
+    forgotten: bool  # personal data erased on request (/member forget)
     period: Period
 
 
@@ -65,13 +68,37 @@ async def periods_of(
 
 
 async def ensure_member(
-    conn: Connection, guild_id: int, user_id: int, display_name: str | None
+    conn: Connection,
+    guild_id: int,
+    user_id: int,
+    name: str | None,
+    reading: str | None = None,
+    *,
+    from_discord: bool = False,
 ) -> None:
+    """Register the member or update their name. A name the office wrote replaces any other; a
+    name from Discord is kept only where the member has none yet; a reading replaces the one
+    before. The same name written again changes nothing, so that a re-imported export of the
+    registry (a Discord name in its name column) is not taken as the office's writing. A member
+    registered again after an erasure is no longer marked as erased."""
     await conn.execute(
-        "INSERT INTO members (guild_id, user_id, display_name) VALUES (?, ?, ?) "
+        "INSERT INTO members (guild_id, user_id, name, name_reading, name_from_discord) "
+        "VALUES (:guild, :user, :name, :reading, :discord) "
         "ON CONFLICT (guild_id, user_id) DO UPDATE SET "
-        "display_name = coalesce(excluded.display_name, members.display_name)",
-        (guild_id, user_id, display_name),
+        "name = CASE WHEN :name IS NOT NULL AND NOT :discord THEN :name "
+        "  ELSE coalesce(members.name, :name) END, "
+        "name_from_discord = CASE WHEN :name IS NOT NULL AND NOT :discord "
+        "  AND :name IS NOT members.name THEN 0 "
+        "  WHEN members.name IS NULL THEN :discord ELSE members.name_from_discord END, "
+        "name_reading = coalesce(:reading, members.name_reading), "
+        "forgotten_at = NULL",
+        {
+            "guild": guild_id,
+            "user": user_id,
+            "name": name,
+            "reading": reading,
+            "discord": int(from_discord and name is not None),
+        },
     )
 
 
@@ -190,11 +217,43 @@ async def registry_page(
     """Up to ``limit`` members with their latest period, in order of user id, after
     ``after_user`` (None: from the first): one page of the registry, read from its key."""
     rows = await conn.fetchall(
-        f"SELECT m.user_id, m.display_name, {_PERIOD_COLUMNS} FROM members AS m "
+        f"SELECT m.user_id, m.name, m.name_reading, m.name_from_discord, m.forgotten_at, "
+        f"{_PERIOD_COLUMNS} FROM members AS m "
         "JOIN membership_periods AS p ON p.id = ("
         "  SELECT max(q.id) FROM membership_periods AS q "
         "  WHERE q.guild_id = m.guild_id AND q.user_id = m.user_id) "
         "WHERE m.guild_id = ? AND m.user_id > ? ORDER BY m.user_id LIMIT ?",
         (guild_id, -1 if after_user is None else after_user, limit),
     )
-    return [MemberRecord(r["user_id"], r["display_name"], _period(r)) for r in rows]
+    return [
+        MemberRecord(
+            r["user_id"],
+            r["name"],
+            r["name_reading"],
+            bool(r["name_from_discord"]),
+            r["forgotten_at"] is not None,
+            _period(r),
+        )
+        for r in rows
+    ]
+
+
+async def naming_of(
+    conn: Connection, guild_id: int, user_id: int
+) -> tuple[str | None, str | None, bool] | None:
+    """(name, reading, name taken from Discord) of a member; None when not in the registry."""
+    r = await conn.fetchone(
+        "SELECT name, name_reading, name_from_discord FROM members "
+        "WHERE guild_id = ? AND user_id = ?",
+        (guild_id, user_id),
+    )
+    return None if r is None else (r["name"], r["name_reading"], bool(r["name_from_discord"]))
+
+
+async def forgotten(conn: Connection, guild_id: int, user_id: int) -> bool:
+    return bool(
+        await conn.fetchval(
+            "SELECT forgotten_at IS NOT NULL FROM members WHERE guild_id = ? AND user_id = ?",
+            (guild_id, user_id),
+        )
+    )

@@ -6,11 +6,15 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.domain.clock import from_db, to_db
-from bot.domain.reports import AWAITING, Report
+from bot.domain.reports import APPROVED, APPROVED_NO_SUBSIDY, AWAITING, Report
 from db.database import Connection
 
+# A report approved without the subsidy is stored as approved (published, like any other) with
+# the flag that takes it out of the subsidy's line; the rest of the bot sees its own state.
+STATE = f"CASE WHEN r.without_subsidy THEN '{APPROVED_NO_SUBSIDY}' ELSE r.state END"
 _COLUMNS = (
-    "r.id, r.guild_id, r.user_id, r.trip_id, r.state, r.title, r.body, r.units, r.language, "
+    f"r.id, r.guild_id, r.user_id, r.trip_id, {STATE} AS state, r.title, r.body, r.units, "
+    "r.language, "
     "r.first_submitted_at, r.submitted_at, r.revision, r.decided_by, r.decided_at, r.reason, "
     "r.dm_failed, r.review_row, r.city_id, r.trip_start_on"
 )
@@ -133,10 +137,11 @@ async def settle(
 ) -> Report | None:
     """Move an awaiting report to ``state`` and return it; None when it was no longer awaiting
     (someone was first). The condition in the UPDATE is what makes two clicks decide once."""
+    stored, without_subsidy = (APPROVED, 1) if state == APPROVED_NO_SUBSIDY else (state, 0)
     r = await conn.fetchone(
-        "UPDATE reports AS r SET state = ?, decided_by = ?, decided_at = ?, reason = ? "
-        f"WHERE id = ? AND state = 'awaiting' RETURNING {_COLUMNS.replace('r.', '')}",
-        (state, actor_id, to_db(now), reason, report_id),
+        "UPDATE reports AS r SET state = ?, without_subsidy = ?, decided_by = ?, decided_at = ?, "
+        f"reason = ? WHERE id = ? AND state = 'awaiting' RETURNING {_COLUMNS.replace('r.', '')}",
+        (stored, without_subsidy, actor_id, to_db(now), reason, report_id),
     )
     return None if r is None else _report(r)
 
@@ -187,10 +192,12 @@ async def drop_draft(conn: Connection, guild_id: int, user_id: int, trip_id: int
 
 
 async def live_trip_ids(conn: Connection, guild_id: int, user_id: int) -> dict[int, str]:
-    """Trip id -> state of its live report (awaiting, sent back, or approved)."""
+    """Trip id -> state of its live report (awaiting, sent back, or approved with or without
+    the subsidy)."""
     rows = await conn.fetchall(
-        "SELECT trip_id, state FROM reports WHERE guild_id = ? AND user_id = ? "
-        "AND state IN ('awaiting', 'changes_requested', 'approved')",
+        f"SELECT r.trip_id, {STATE} AS state FROM reports AS r "
+        "WHERE r.guild_id = ? AND r.user_id = ? "
+        "AND r.state IN ('awaiting', 'changes_requested', 'approved')",
         (guild_id, user_id),
     )
     return {r["trip_id"]: r["state"] for r in rows}

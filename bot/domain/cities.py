@@ -6,35 +6,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from bot.domain.errors import DomainError
+from bot.domain import countries
+from bot.domain.errors import DomainError, Phrase, Term
 
 RELATIONSHIPS = ("sister_city", "friendship_city", "sister_state")
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 SINCE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 URL = re.compile(r"^https?://[^\s]{3,300}$")
 MAX_CITIES = 1_000
-
-# Countries by ISO code: English name, Japanese name, other ways people write them.
-COUNTRIES: dict[str, tuple[str, str, tuple[str, ...]]] = {
-    "JP": ("Japan", "日本", ("japanese", "にほん", "にっぽん", "国内", "domestic")),
-    "US": (
-        "the United States",
-        "アメリカ合衆国",
-        ("united states", "usa", "u.s.", "u.s.a.", "america", "american", "アメリカ", "米国"),
-    ),
-    "CN": ("China", "中国", ("chinese", "prc", "ちゅうごく", "中華人民共和国")),
-    "KR": ("South Korea", "韓国", ("korea", "korean", "かんこく", "大韓民国")),
-    "TW": ("Taiwan", "台湾", ("taiwanese", "たいわん")),
-    "CA": ("Canada", "カナダ", ("canadian",)),
-    "AU": ("Australia", "オーストラリア", ("australian", "豪州")),
-    "NZ": ("New Zealand", "ニュージーランド", ()),
-    "GB": ("the United Kingdom", "イギリス", ("uk", "britain", "england", "英国")),
-    "FR": ("France", "フランス", ("french",)),
-    "DE": ("Germany", "ドイツ", ("german",)),
-    "IT": ("Italy", "イタリア", ("italian",)),
-    "BR": ("Brazil", "ブラジル", ("brazilian",)),
-    "MX": ("Mexico", "メキシコ", ("mexican",)),
-}
 
 
 @dataclass(frozen=True)
@@ -48,7 +27,8 @@ class Since:
         match = SINCE.match(text.strip())
         if match is None:
             return None
-        year, month, day = (int(g) if g else None for g in match.groups())
+        year = int(match[1])
+        month, day = (int(g) if g else None for g in match.groups()[1:])
         if (month is not None and not 1 <= month <= 12) or (day is not None and not 1 <= day <= 31):
             return None
         return cls(year, month, day)
@@ -85,6 +65,10 @@ class City:
     links: tuple[Link, ...] = ()
     subsidy_eligible: bool = True
     planned: bool = False
+    # Whose partner this place is, when not the association's home city: Michigan is the sister
+    # state of Shiga Prefecture, not of Kusatsu City. Empty means the home city's own partner.
+    partner_of_en: str = ""
+    partner_of_ja: str = ""
     order: int = 0
 
     def name(self, language: str) -> str:
@@ -98,6 +82,14 @@ class City:
 
     def facts(self, language: str) -> tuple[str, ...]:
         return self.facts_ja if language == "ja" else self.facts_en
+
+    def partner_of(self, language: str) -> str:
+        return self.partner_of_ja if language == "ja" else self.partner_of_en
+
+    @property
+    def is_home_partner(self) -> bool:
+        """The association's own partner (not a partner of its prefecture or state)."""
+        return not (self.partner_of_en or self.partner_of_ja)
 
     def all_names(self) -> tuple[str, ...]:
         return (self.name_en, self.name_ja, self.slug, *self.aliases)
@@ -113,6 +105,8 @@ class City:
             "region_en": self.region_en,
             "region_ja": self.region_ja,
             "relationship": self.relationship,
+            "partner_of_en": self.partner_of_en,
+            "partner_of_ja": self.partner_of_ja,
             "planned": self.planned,
             "since": self.since.iso(),
             "subsidy_eligible": self.subsidy_eligible,
@@ -125,12 +119,40 @@ class City:
 
 
 @dataclass(frozen=True)
+class Association:
+    """Who the data belongs to: the association, and the home city whose partners the cities are
+    (unless a city says it is another's partner)."""
+
+    name_en: str
+    name_ja: str
+    home_en: str
+    home_ja: str
+    home_country: str = "JP"
+
+    def name(self, language: str) -> str:
+        return self.name_ja if language == "ja" else self.name_en
+
+    def home(self, language: str) -> str:
+        return self.home_ja if language == "ja" else self.home_en
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name_en": self.name_en,
+            "name_ja": self.name_ja,
+            "home_en": self.home_en,
+            "home_ja": self.home_ja,
+            "home_country": self.home_country,
+        }
+
+
+@dataclass(frozen=True)
 class Problem:
-    """One bad field in city data: where (``cities[2].since``), what kind, and a detail."""
+    """One bad field in city data: where (``cities[2].since``), what kind, and a detail in the
+    reader's language (a catalogue Term or Phrase, the allowed values, or the value found)."""
 
     field: str
-    kind: str  # missing | type | format | value | length | duplicate
-    detail: str = ""
+    kind: str  # missing | type | format | value | country | length | duplicate
+    detail: str | Term | Phrase | tuple[str, ...] = ""
 
 
 class CityDataError(DomainError):
@@ -149,69 +171,83 @@ _TEXT_LIMITS = {
     "region_en": 200,
     "region_ja": 200,
     "relationship": 20,
+    "partner_of_en": 100,
+    "partner_of_ja": 100,
     "since": 10,
     "description_en": 1_500,
     "description_ja": 1_500,
 }
-_REQUIRED = ("slug", "name_en", "name_ja", "country", "relationship", "since")
+_REQUIRED = (
+    "slug", "name_en", "name_ja", "country", "relationship", "since",
+    "home_en", "home_ja",
+)  # fmt: skip
+_ASSOCIATION_LIMITS = {"name_en": 200, "name_ja": 200, "home_en": 100, "home_ja": 100}
 _LIST_LIMITS = {"aliases": (30, 100), "facts_en": (30, 400), "facts_ja": (30, 400)}
+
+
+def _detail(name: str) -> Term:
+    """What a reader is told about a bad field, in their language (city.import.detail.*)."""
+    return Term(f"city.import.detail.{name}")
 
 
 class _Checker:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def text(self, data: dict, name: str, where: str) -> str:
+    def text(self, data: dict, name: str, where: str, limits: dict[str, int] = _TEXT_LIMITS) -> str:
         value = data.get(name, "")
+        spot = f"{where}.{name}" if where else name
         if not isinstance(value, str):
-            self.problems.append(Problem(f"{where}.{name}", "type", "text"))
+            self.problems.append(Problem(spot, "type", _detail("text")))
             return ""
         value = value.strip()
         if name in _REQUIRED and not value:
-            self.problems.append(Problem(f"{where}.{name}", "missing"))
-        elif len(value) > _TEXT_LIMITS[name]:
-            self.problems.append(Problem(f"{where}.{name}", "length", str(_TEXT_LIMITS[name])))
+            self.problems.append(Problem(spot, "missing"))
+        elif len(value) > limits[name]:
+            limit = Phrase("city.import.detail.characters", {"count": limits[name]})
+            self.problems.append(Problem(spot, "length", limit))
         return value
 
     def texts(self, data: dict, name: str, where: str) -> tuple[str, ...]:
         value = data.get(name, [])
         count, length = _LIST_LIMITS[name]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.problems.append(Problem(f"{where}.{name}", "type", "list of text"))
+            self.problems.append(Problem(f"{where}.{name}", "type", _detail("texts")))
             return ()
         if len(value) > count or any(len(v) > length for v in value):
-            self.problems.append(Problem(f"{where}.{name}", "length", f"{count} × {length}"))
+            limit = Phrase("city.import.detail.items", {"count": count, "length": length})
+            self.problems.append(Problem(f"{where}.{name}", "length", limit))
         return tuple(v.strip() for v in value if v.strip())
 
     def flag(self, data: dict, name: str, where: str, default: bool) -> bool:
         value = data.get(name, default)
         if not isinstance(value, bool):
-            self.problems.append(Problem(f"{where}.{name}", "type", "true / false"))
+            self.problems.append(Problem(f"{where}.{name}", "type", _detail("flag")))
             return default
         return value
 
 
 def parse_city(data: Any, where: str, order: int, checker: _Checker) -> City | None:
     if not isinstance(data, dict):
-        checker.problems.append(Problem(where, "type", "table"))
+        checker.problems.append(Problem(where, "type", _detail("table")))
         return None
     before = len(checker.problems)
     values = {name: checker.text(data, name, where) for name in _TEXT_LIMITS}
     lists = {name: checker.texts(data, name, where) for name in _LIST_LIMITS}
     if values["slug"] and not SLUG.match(values["slug"]):
-        checker.problems.append(Problem(f"{where}.slug", "format", "a-z, 0-9, -"))
+        checker.problems.append(Problem(f"{where}.slug", "format", _detail("slug")))
     country = values["country"].upper()
-    if country and country not in COUNTRIES:
-        checker.problems.append(Problem(f"{where}.country", "value", ", ".join(COUNTRIES)))
+    if country and not countries.is_country(country):
+        checker.problems.append(Problem(f"{where}.country", "country", country[:10]))
     if values["relationship"] and values["relationship"] not in RELATIONSHIPS:
-        checker.problems.append(Problem(f"{where}.relationship", "value", ", ".join(RELATIONSHIPS)))
+        checker.problems.append(Problem(f"{where}.relationship", "value", RELATIONSHIPS))
     since = Since.parse(values["since"]) if values["since"] else None
     if values["since"] and since is None:
-        checker.problems.append(Problem(f"{where}.since", "format", "YYYY, YYYY-MM, YYYY-MM-DD"))
+        checker.problems.append(Problem(f"{where}.since", "format", _detail("since")))
     links = []
     raw_links = data.get("links", [])
     if not isinstance(raw_links, list) or len(raw_links) > 5:
-        checker.problems.append(Problem(f"{where}.links", "type", "at most 5 links"))
+        checker.problems.append(Problem(f"{where}.links", "type", _detail("links")))
         raw_links = []
     for index, link in enumerate(raw_links):
         spot = f"{where}.links[{index}]"
@@ -219,9 +255,9 @@ def parse_city(data: Any, where: str, order: int, checker: _Checker) -> City | N
             isinstance(link.get(k), str) and 0 < len(link[k]) <= 300
             for k in ("label_en", "label_ja", "url")
         ):
-            checker.problems.append(Problem(spot, "type", "label_en, label_ja, url"))
+            checker.problems.append(Problem(spot, "type", _detail("link")))
         elif not URL.match(link["url"]):
-            checker.problems.append(Problem(f"{spot}.url", "format", "https://..."))
+            checker.problems.append(Problem(f"{spot}.url", "format", _detail("url")))
         else:
             links.append(Link(link["label_en"], link["label_ja"], link["url"]))
     subsidy = checker.flag(data, "subsidy_eligible", where, True)
@@ -236,6 +272,8 @@ def parse_city(data: Any, where: str, order: int, checker: _Checker) -> City | N
         region_en=values["region_en"],
         region_ja=values["region_ja"],
         relationship=values["relationship"],
+        partner_of_en=values["partner_of_en"],
+        partner_of_ja=values["partner_of_ja"],
         since=since,
         description_en=values["description_en"],
         description_ja=values["description_ja"],
@@ -249,14 +287,51 @@ def parse_city(data: Any, where: str, order: int, checker: _Checker) -> City | N
     )
 
 
-def parse_cities(data: Any) -> list[City]:
-    """Validate a whole file's ``cities``; raise :class:`CityDataError` listing every bad field."""
+def _parse_association(data: dict, checker: _Checker) -> Association | None:
+    before = len(checker.problems)
+    values = {
+        name: checker.text(data, name, "", _ASSOCIATION_LIMITS) for name in _ASSOCIATION_LIMITS
+    }
+    home_country = data.get("home_country", "JP")
+    if not isinstance(home_country, str) or not countries.is_country(home_country.upper()):
+        checker.problems.append(Problem("home_country", "country", str(home_country)[:10]))
+        home_country = "JP"
+    if len(checker.problems) > before:
+        return None
+    return Association(
+        name_en=values["name_en"],
+        name_ja=values["name_ja"],
+        home_en=values["home_en"],
+        home_ja=values["home_ja"],
+        home_country=home_country.upper(),
+    )
+
+
+def parse_file(data: Any) -> tuple[Association, list[City]]:
+    """Validate a whole file (a preset, an export, an import): the association it belongs to and
+    its cities. Raise :class:`CityDataError` listing every bad field."""
     checker = _Checker()
+    if not isinstance(data, dict):
+        raise CityDataError([Problem("file", "type", "table")])
+    association = _parse_association(data, checker)
+    cities = _parse_cities(data, checker)
+    if association is None:
+        raise CityDataError(checker.problems)
+    return association, cities
+
+
+def parse_cities(data: Any) -> list[City]:
+    """Validate a file's ``cities`` alone (as stored, one row a city)."""
+    return _parse_cities(data, _Checker())
+
+
+def _parse_cities(data: Any, checker: _Checker) -> list[City]:
     raw = data.get("cities") if isinstance(data, dict) else None
     if not isinstance(raw, list) or not raw:
-        raise CityDataError([Problem("cities", "missing")])
+        raise CityDataError([*checker.problems, Problem("cities", "missing")])
     if len(raw) > MAX_CITIES:
-        raise CityDataError([Problem("cities", "length", str(MAX_CITIES))])
+        limit = Phrase("city.import.detail.cities", {"count": MAX_CITIES})
+        raise CityDataError([*checker.problems, Problem("cities", "length", limit)])
     cities = [parse_city(item, f"cities[{i}]", i + 1, checker) for i, item in enumerate(raw)]
     seen: set[str] = set()
     for index, city in enumerate(cities):

@@ -3,6 +3,7 @@ user's language, so the rules never choose words."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -24,3 +25,12 @@ class InvalidSetting(DomainError):
 class Term(str):
     """A message parameter that is itself a catalogue key (e.g. a report's state), rendered
     in the reader's language."""
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A message parameter that is a message with values of its own ("at most 5 links"),
+    rendered in the reader's language."""
+
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)

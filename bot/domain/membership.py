@@ -42,9 +42,7 @@ def default_term(today: date, fiscal_start_month: int) -> tuple[date, date]:
 
 def check_term(valid_from: date, expires: date) -> None:
     if expires < valid_from:
-        raise DomainError(
-            "member.expires_before_since", since=valid_from.isoformat(), expires=expires.isoformat()
-        )
+        raise DomainError("member.expires_before_since", since=valid_from, expires=expires)
 
 
 @dataclass(frozen=True)
@@ -55,12 +53,14 @@ class Registration:
     renews: Period | None  # the live period extended by a renewal
     valid_from: date
     expires: date
+    number: str | None = None
 
 
 def plan_registration(
     periods: Iterable[Period], valid_from: date, expires: date, number: str | None
 ) -> Registration:
-    """Register anew, or renew the live period that the new term overlaps or directly follows."""
+    """Register anew, or renew the live period that the new term overlaps or directly follows.
+    A renewal without a number keeps the number the member had."""
     check_term(valid_from, expires)
     for period in periods:
         if not period.live or period.valid_from > expires:
@@ -68,7 +68,8 @@ def plan_registration(
         if (valid_from - period.expires).days > 1:
             continue
         start = min(period.valid_from, valid_from)
-        if start == period.valid_from and expires == period.expires and number == period.number:
-            return Registration("unchanged", period, start, expires)
-        return Registration("renewed", period, start, expires)
-    return Registration("registered", None, valid_from, expires)
+        kept = number if number is not None else period.number
+        if start == period.valid_from and expires == period.expires and kept == period.number:
+            return Registration("unchanged", period, start, expires, kept)
+        return Registration("renewed", period, start, expires, kept)
+    return Registration("registered", None, valid_from, expires, number)

@@ -2,7 +2,8 @@
 
 Length follows PRODUCT.md: one unit per word of space-separated text and one per CJK character
 (Japanese and Chinese are counted in characters, 字), so mixed text is counted naturally.
-Punctuation and symbols count for nothing on their own.
+Punctuation and symbols count for nothing on their own. A length is told to the reader in the
+unit most of the text is counted in: characters (字) for Japanese, words (語) for English.
 """
 
 from __future__ import annotations
@@ -20,11 +21,21 @@ MAX_BODY = 4_000
 AWAITING = "awaiting"
 CHANGES_REQUESTED = "changes_requested"
 APPROVED = "approved"
+APPROVED_NO_SUBSIDY = "approved_no_subsidy"  # published, but out of the line for the subsidy
 REJECTED = "rejected"
 WITHDRAWN = "withdrawn"
+PUBLISHED = frozenset({APPROVED, APPROVED_NO_SUBSIDY})
 
-ACTIONS = {"approve": APPROVED, "changes": CHANGES_REQUESTED, "reject": REJECTED}
-NEEDS_REASON = frozenset({"changes", "reject"})
+# Review-post actions -> the state each decides, in the order of the buttons.
+ACTIONS = {
+    "approve": APPROVED,
+    "nosubsidy": APPROVED_NO_SUBSIDY,
+    "changes": CHANGES_REQUESTED,
+    "reject": REJECTED,
+}
+NEEDS_REASON = frozenset({"nosubsidy", "changes", "reject"})
+# The states whose staff reason the member reads wherever the report's state is shown.
+REASON_SHOWN = frozenset({APPROVED_NO_SUBSIDY, CHANGES_REQUESTED, REJECTED})
 MAX_REASON = 1_000
 
 _CJK = (
@@ -33,24 +44,53 @@ _CJK = (
     "\U00020000-\U0003134f"
 )
 _UNITS = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
+_CJK_CHAR = re.compile(rf"[{_CJK}]")
+
+
+CHARACTERS = "characters"
+WORDS = "words"
+
+
+def _units(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text)
+    return [p for p in _UNITS.findall(text) if any(ch.isalnum() or ch == "々" for ch in p)]
 
 
 def count_units(text: str) -> int:
     """Words of space-separated text plus CJK characters; punctuation alone counts nothing."""
-    text = unicodedata.normalize("NFKC", text)
-    return sum(
-        1 for piece in _UNITS.findall(text) if any(ch.isalnum() or ch == "々" for ch in piece)
-    )
+    return len(_units(text))
 
 
-def check_length(units: int, minimum: int, maximum: int) -> None:
-    if not minimum <= units <= maximum:
-        raise DomainError(
-            "report.too_short" if units < minimum else "report.too_long",
-            count=units,
-            min=minimum,
-            max=maximum,
-        )
+def length_unit(text: str) -> str:
+    """:data:`CHARACTERS` when most of the text's units are CJK characters, else :data:`WORDS`."""
+    units = _units(text)
+    characters = sum(1 for piece in units if _CJK_CHAR.fullmatch(piece))
+    return CHARACTERS if characters * 2 > len(units) else WORDS
+
+
+@dataclass(frozen=True)
+class Length:
+    """A report's length as its reader is told it: the count in its unit, and the range the
+    association accepts (PRODUCT.md: every reply about a length says all three)."""
+
+    count: int
+    unit: str  # CHARACTERS | WORDS
+    minimum: int
+    maximum: int
+
+    @property
+    def accepted(self) -> bool:
+        return self.minimum <= self.count <= self.maximum
+
+
+def measure(text: str, minimum: int, maximum: int) -> Length:
+    return Length(count_units(text), length_unit(text), minimum, maximum)
+
+
+def check_length(length: Length) -> None:
+    if not length.accepted:
+        key = "report.too_short" if length.count < length.minimum else "report.too_long"
+        raise DomainError(key, length=length)
 
 
 @dataclass(frozen=True)
@@ -66,18 +106,32 @@ class Report:
     language: str
     first_submitted_at: datetime
     submitted_at: datetime
+    city_id: int  # the trip's city and first day, copied for the subsidy line's index
+    trip_start: date
     revision: int = 1
     decided_by: int | None = None
     decided_at: datetime | None = None
     reason: str | None = None
     dm_failed: bool = False
     review_row: int | None = None  # the outbox row that posted the current review post
-    city_id: int = 0  # the trip's city and first day, copied for the subsidy line's index
-    trip_start: date | None = None
 
     @property
     def open(self) -> bool:
         return self.state == AWAITING
+
+    def length(self, minimum: int, maximum: int) -> Length:
+        """The stored count, in the unit of the stored text, against the range given."""
+        return Length(self.units, length_unit(self.body), minimum, maximum)
+
+    @property
+    def published(self) -> bool:
+        return self.state in PUBLISHED
+
+    @property
+    def erased(self) -> bool:
+        """Its author's data was erased on request (/member forget): a report is never accepted
+        without text otherwise."""
+        return not self.body
 
 
 SUBMITTED = "submitted"
@@ -100,6 +154,7 @@ EFFECTS = {
     SUBMITTED: Effects(new_review_post=True, tell_author=False, announce=False),
     RESUBMITTED: Effects(new_review_post=True, tell_author=False, announce=False),
     APPROVED: Effects(new_review_post=False, tell_author=True, announce=True),
+    APPROVED_NO_SUBSIDY: Effects(new_review_post=False, tell_author=True, announce=True),
     CHANGES_REQUESTED: Effects(new_review_post=False, tell_author=True, announce=False),
     REJECTED: Effects(new_review_post=False, tell_author=True, announce=False),
     WITHDRAWN: Effects(new_review_post=False, tell_author=False, announce=False),

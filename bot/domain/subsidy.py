@@ -3,7 +3,8 @@
 PRODUCT.md: the subsidy for (city, fiscal year) goes to the earliest-submitted report that staff
 approve. A later report approved first does not take it while an earlier-submitted one is still in
 line (awaiting review, or sent back for changes, which keeps its place); when that earlier one is
-rejected or withdrawn, the next approved report in submission order receives it. Only members
+rejected, withdrawn or approved without the subsidy, the next approved report in submission order
+receives it. A report approved without the subsidy is published but leaves the line. Only members
 valid on the trip's start date and on the day of submission qualify, and a report whose grant
 staff voided leaves the line.
 """
@@ -54,6 +55,7 @@ class Outcome:
 
 def holder(candidates: Iterable[Candidate]) -> Outcome:
     for candidate in sorted((c for c in candidates if c.eligible), key=lambda c: c.order):
+        # Rejected, withdrawn and approved-without-subsidy reports are out of the line.
         if candidate.state == states.APPROVED:
             return Outcome(GRANTED, candidate)
         if candidate.state in IN_LINE:
@@ -78,7 +80,7 @@ def explain(mine: Candidate, outcome: Outcome, ahead: int) -> Explanation:
         return Explanation("subsidy.why.not_member_on", {"day": mine.submitted_on})
     if mine.voided:
         return Explanation("subsidy.why.voided", {})
-    if mine.state in (states.REJECTED, states.WITHDRAWN):
+    if mine.state in (states.REJECTED, states.WITHDRAWN, states.APPROVED_NO_SUBSIDY):
         return Explanation(f"subsidy.why.{mine.state}", {})
     held = outcome.candidate
     if outcome.state == GRANTED and held is not None:

@@ -7,6 +7,8 @@ every key or placeholder that differs, and a test keeps that list empty.
 
 Command, option and choice localisations live apart, in ``commands.ja.toml``: English is the
 source in the code, so they have no English file.
+
+A template names a command as ``{cmd:trip log}``; see :mod:`bot.i18n.mentions`.
 """
 
 from __future__ import annotations
@@ -18,12 +20,19 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
+from bot.i18n.mentions import COMMAND_IDS, FIELD, CommandIds, Commands
 from bot.i18n.values import localise
 
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("en", "ja")
 FALLBACK = "en"
+# Discord's locales (interaction.locale) in the languages the bot speaks; others have none.
+_LOCALE_LANGUAGES = {"ja": "ja", "en-US": "en", "en-GB": "en"}
+
+
+def language_of_locale(locale: str | None) -> str | None:
+    return _LOCALE_LANGUAGES.get(locale or "")
 
 
 def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, str]:
@@ -47,12 +56,23 @@ def placeholders(text: str) -> set[str]:
 
 
 class Catalogue:
-    def __init__(self, messages: dict[str, dict[str, str]]) -> None:
+    def __init__(
+        self,
+        messages: dict[str, dict[str, str]],
+        command_names: dict[str, str] | None = None,
+        command_ids: CommandIds | None = None,
+    ) -> None:
         self._messages = messages
+        self._command_names = command_names or {}
+        self._command_ids = command_ids or CommandIds()
 
     @classmethod
     def load(cls) -> Catalogue:
-        return cls({lang: _load_toml(f"{lang}.toml") for lang in LANGUAGES})
+        return cls(
+            {lang: _load_toml(f"{lang}.toml") for lang in LANGUAGES},
+            command_localisations(),
+            COMMAND_IDS,
+        )
 
     def message_keys(self, language: str = FALLBACK) -> set[str]:
         return set(self._messages[language])
@@ -69,13 +89,19 @@ class Catalogue:
         if template is None:
             log.error("Message key %r is missing from the catalogue", key)
             return key
+        commands = Commands(language, self._command_ids, self._command_names)
         try:
             return template.format(
-                **{name: localise(self, language, value) for name, value in params.items()}
+                **{name: localise(self, language, value) for name, value in params.items()},
+                **{FIELD: commands},
             )
         except (KeyError, IndexError, ValueError):
             log.exception("Message %r (%s) could not be filled with %r", key, language, params)
             return template
+
+    def command(self, language: str, path: str) -> str:
+        """The command ``path`` (``trip log``) as a mention, or as ``language`` names it."""
+        return format(Commands(language, self._command_ids, self._command_names), path)
 
     def problems(self) -> list[str]:
         """Keys missing from a language, and placeholders that differ between languages."""

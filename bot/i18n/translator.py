@@ -23,14 +23,16 @@ def key_for(string: app_commands.locale_str, context: app_commands.TranslationCo
     if "key" in string.extras:
         return string.extras["key"]
     location, data = context.location, context.data
-    if location in (Where.command_name, Where.group_name):
-        return command_key(data.qualified_name) + ".name"
-    if location in (Where.command_description, Where.group_description):
-        return command_key(data.qualified_name) + ".description"
-    if location is Where.parameter_name:
-        return f"{command_key(data.command.qualified_name)}.param.{data.name}.name"
-    if location is Where.parameter_description:
-        return f"{command_key(data.command.qualified_name)}.param.{data.name}.description"
+    if isinstance(data, app_commands.Command | app_commands.Group | app_commands.ContextMenu):
+        if location in (Where.command_name, Where.group_name):
+            return command_key(data.qualified_name) + ".name"
+        if location in (Where.command_description, Where.group_description):
+            return command_key(data.qualified_name) + ".description"
+    if isinstance(data, app_commands.Parameter):
+        if location is Where.parameter_name:
+            return f"{command_key(data.command.qualified_name)}.param.{data.name}.name"
+        if location is Where.parameter_description:
+            return f"{command_key(data.command.qualified_name)}.param.{data.name}.description"
     return ""
 
 

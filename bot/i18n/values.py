@@ -7,7 +7,8 @@ from datetime import date
 from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.domain.dates import Span
-from bot.domain.errors import Term
+from bot.domain.errors import Phrase, Term
+from bot.domain.reports import Length
 
 if TYPE_CHECKING:
     from bot.i18n.catalogue import Catalogue
@@ -45,9 +46,27 @@ def span_text(catalogue: Catalogue, language: str, span: Span) -> str:
     )
 
 
+def length_text(catalogue: Catalogue, language: str, length: Length) -> str:
+    """「412字（300〜600字）」, "400 words (300–600)": the count, its unit and the range."""
+    return catalogue.text(
+        language,
+        f"length.{length.unit}",
+        count=f"{length.count:,}",
+        min=f"{length.minimum:,}",
+        max=f"{length.maximum:,}",
+    )
+
+
 def localise(catalogue: Catalogue, language: str, value: Any) -> Any:
+    if isinstance(value, Length):
+        return length_text(catalogue, language, value)
     if isinstance(value, Term):
         return catalogue.text(language, value)
+    if isinstance(value, Phrase):
+        return catalogue.text(language, value.key, **value.params)
+    if isinstance(value, list | tuple):  # joined as the language joins a list: 「、」 or ", "
+        separator = catalogue.text(language, "list.separator")
+        return separator.join(str(localise(catalogue, language, item)) for item in value)
     if isinstance(value, Span):
         return span_text(catalogue, language, value)
     if isinstance(value, date):

@@ -17,8 +17,10 @@ from bot.domain.clock import Clock
 from bot.services.backups import BackupService
 from bot.services.bot_state import BotStateService
 from bot.services.cities import CityService
+from bot.services.languages import LanguageService
 from bot.services.members import MemberService
 from bot.services.outbox import OutboxService
+from bot.services.questions import QuestionService
 from bot.services.reports import ReportService
 from bot.services.settings import SettingsService
 from bot.services.subsidy import SubsidyService
@@ -35,12 +37,14 @@ class Services:
     settings: SettingsService
     state: BotStateService
     cities: CityService
+    questions: QuestionService
     outbox: OutboxService
     members: MemberService
     trips: TripService
     reports: ReportService
     subsidy: SubsidyService
     backups: BackupService
+    languages: LanguageService
 
     @classmethod
     def build(cls, db: Database, config: Settings, clock: Clock | None = None) -> Services:
@@ -50,17 +54,20 @@ class Services:
         outbox = OutboxService(db, clock)
         transitions = Transitions(settings, outbox, clock)
         trips = TripService(db, settings, cities, transitions, clock)
+        subsidy = SubsidyService(db, settings, cities, transitions, clock)
         return cls(
             clock=clock,
             settings=settings,
             state=BotStateService(db),
             cities=cities,
+            questions=QuestionService(cities, settings, subsidy),
             outbox=outbox,
             members=MemberService(db, settings, transitions, clock),
             trips=trips,
             reports=ReportService(db, settings, trips, transitions, outbox, clock),
-            subsidy=SubsidyService(db, settings, cities, transitions, clock),
+            subsidy=subsidy,
             backups=BackupService(
                 config.database_path, config.backup_folder, config.backup_keep, clock
             ),
+            languages=LanguageService(db, clock),
         )

@@ -7,24 +7,34 @@ is not. ``members.role_held`` remembers what was last asked of Discord, so nothi
 
 from __future__ import annotations
 
-import csv
-import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from bot.domain import names
 from bot.domain.clock import Clock
 from bot.domain.dates import parse_date
 from bot.domain.errors import DomainError
 from bot.domain.fiscal import FiscalYear
-from bot.domain.member_csv import MAX_NUMBER, ImportRow, RowProblem, read_members
+from bot.domain.ids import require_id
+from bot.domain.member_csv import (
+    MAX_NUMBER,
+    ImportRow,
+    RowProblem,
+    ServerMember,
+    match_username,
+    read_members,
+)
 from bot.domain.membership import Period, default_term, plan_registration
 from bot.domain.settings import GuildSettings
-from bot.domain.text import clean_text, spreadsheet_safe
+from bot.domain.subsidy import IN_LINE
+from bot.domain.text import clean_text
 from bot.services import membership
 from bot.services.chunks import OnProgress, read_in_pages, write_in_chunks
 from bot.services.settings import SettingsService
 from bot.services.transitions import Transitions
-from db import members
+from db import audit, erasure, ledger, members, trips
+from db import reports as db_reports
 from db.database import Connection, Database
 from db.members import MemberRecord
 
@@ -33,11 +43,45 @@ MAX_IMPORT_BYTES = 1_000_000
 
 @dataclass(frozen=True)
 class Registered:
-    kind: str  # registered | renewed | unchanged
+    kind: str  # registered | renewed | renamed (only the name changed) | unchanged
     valid_from: date
     expires: date
     number: str | None
     member_today: bool
+    name: str | None = None
+    name_from_discord: bool = False
+
+
+@dataclass(frozen=True)
+class Forgettable:
+    """A former member whose personal data can be erased, and how much there is."""
+
+    name: str | None
+    reports: list[int]
+    trips: int
+
+
+@dataclass(frozen=True)
+class Naming:
+    """The name a registration gives: written by the office, or the Discord display name (kept
+    only where the member has no name yet), and the kana reading."""
+
+    name: str | None
+    reading: str | None
+    from_discord: bool
+
+
+@dataclass(frozen=True)
+class ImportSheet:
+    """A member list read from a file: its good rows and the problems of the others."""
+
+    rows: list[ImportRow]
+    problems: list[RowProblem]
+
+    @property
+    def usernames(self) -> list[str]:
+        """The usernames Discord must be asked about (rows that have no user id)."""
+        return sorted({r.username for r in self.rows if r.user_id is None and r.username})
 
 
 @dataclass
@@ -45,6 +89,7 @@ class ImportResult:
     registered: int = 0
     renewed: int = 0
     unchanged: int = 0
+    renamed: int = 0  # only the name changed
     problems: list[RowProblem] = field(default_factory=list)
 
 
@@ -84,6 +129,7 @@ class MemberService:
         return sorted(found, key=lambda record: record.period.id)
 
     def status(self, period: Period) -> str:
+        """active | ended | expired | future, today."""
         today = self._clock.today()
         if period.ended_on is not None and period.ended_on <= today:
             return "ended"
@@ -91,37 +137,26 @@ class MemberService:
             return "active"
         return "expired" if period.expires < today else "future"
 
-    def registry_csv(self, records: list[MemberRecord]) -> bytes:
-        """UTF-8 with a byte-order mark, so Excel opens Japanese names correctly."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            ["discord_user_id", "display_name", "membership_number", "since", "expires", "status"]
-        )
-        for r in records:
-            writer.writerow(
-                [
-                    r.user_id,
-                    spreadsheet_safe(r.display_name or ""),
-                    spreadsheet_safe(r.period.number or ""),
-                    r.period.valid_from.isoformat(),
-                    r.period.expires.isoformat(),
-                    self.status(r.period),
-                ]
-            )
-        return out.getvalue().encode("utf-8-sig")
-
     # ------------------------------------------------------------------ changing
     async def add(
         self,
         guild_id: int,
         actor_id: int,
         user_id: int,
-        display_name: str | None,
+        discord_name: str | None,
         number: str | None = None,
         since: str | None = None,
         expires: str | None = None,
+        name: str | None = None,
+        reading: str | None = None,
     ) -> Registered:
+        """Register or renew a member. ``name`` is the name as the office writes it; without
+        it, ``discord_name`` (the Discord display name now) is kept, marked as such, where the
+        member has no name yet."""
+        user_id = require_id(user_id, "error.unknown.user")
+        office_name = names.office_name(name) if name is not None else None
+        kana = names.reading(reading) if reading is not None else None
+        kept = office_name or (names.discord_name(discord_name) if discord_name else None)
         today = self._clock.today()
         settings = await self._settings.get(guild_id)
         default_from, default_to = default_term(today, settings.fiscal_year_start_month)
@@ -132,8 +167,9 @@ class MemberService:
         number = clean_text(number, MAX_NUMBER) if number else None
         async with self._db.transaction() as conn:
             return await self._register(
-                conn, guild_id, actor_id, user_id, display_name, number, valid_from, valid_to
-            )
+                conn, guild_id, actor_id, user_id, number, valid_from, valid_to,
+                Naming(kept, kana, from_discord=office_name is None),
+            )  # fmt: skip
 
     async def _register(
         self,
@@ -141,14 +177,21 @@ class MemberService:
         guild_id: int,
         actor_id: int,
         user_id: int,
-        display_name: str | None,
         number: str | None,
         valid_from: date,
         expires: date,
+        naming: Naming,
     ) -> Registered:
-        await members.ensure_member(conn, guild_id, user_id, display_name)
         periods = await members.periods(conn, guild_id, user_id)
-        plan = plan_registration(periods, valid_from, expires, number)
+        plan = plan_registration(periods, valid_from, expires, number)  # may refuse: before writing
+        before = await members.naming_of(conn, guild_id, user_id)
+        await members.ensure_member(
+            conn, guild_id, user_id, naming.name, naming.reading, from_discord=naming.from_discord
+        )
+        after = await members.naming_of(conn, guild_id, user_id)
+        if before is not None and after != before:  # who renamed whom; never the name itself
+            await audit.record(conn, guild_id, actor_id, "member.renamed", str(user_id))
+        number = plan.number
         if plan.kind == "registered":
             period_id = await members.insert_period(
                 conn, guild_id, user_id, number, plan.valid_from, plan.expires
@@ -164,9 +207,14 @@ class MemberService:
                 conn, guild_id, user_id, actor_id, period, plan.kind
             )
         member_today = await self._transitions.keep_role_in_step(conn, guild_id, user_id)
-        return Registered(plan.kind, plan.valid_from, plan.expires, number, member_today)
+        assert after is not None
+        kind = "renamed" if plan.kind == "unchanged" and after != before else plan.kind
+        return Registered(
+            kind, plan.valid_from, plan.expires, number, member_today, after[0], after[2]
+        )
 
     async def remove(self, guild_id: int, actor_id: int, user_id: int) -> Period:
+        user_id = require_id(user_id, "error.unknown.user")
         today = self._clock.today()
         async with self._db.transaction() as conn:
             periods = await members.periods(conn, guild_id, user_id)
@@ -180,23 +228,55 @@ class MemberService:
                 )
         return live[-1]
 
-    async def import_csv(
-        self, guild_id: int, actor_id: int, data: bytes, progress: OnProgress | None = None
-    ) -> ImportResult:
-        """Register every good row, a few hundred rows per transaction (bot.services.chunks).
-        A row already registered as the file says is left unchanged, so a file imported again
-        (after an interruption, say) ends in the same state as one import would."""
+    def read_import(self, data: bytes) -> ImportSheet:
+        """Read a member list; the usernames in it are for the caller to look up in Discord
+        before :meth:`import_sheet`."""
         if len(data) > MAX_IMPORT_BYTES:
             raise DomainError("member.import.too_big", max_kb=MAX_IMPORT_BYTES // 1000)
+        rows, problems = read_members(data, self._clock.today())
+        return ImportSheet(rows, list(problems))
+
+    async def import_sheet(
+        self,
+        guild_id: int,
+        actor_id: int,
+        sheet: ImportSheet,
+        server_members: Mapping[str, list[ServerMember] | None],
+        progress: OnProgress | None = None,
+    ) -> ImportResult:
+        """Register the sheet's members. ``server_members``: for each username of the sheet,
+        the server's members Discord found for it (None: Discord could not be asked). A few
+        hundred rows per transaction (bot.services.chunks); a row already registered as the file
+        says is left unchanged, so a file imported again (after an interruption, say) ends in the
+        same state as one import would."""
         today = self._clock.today()
         settings = await self._settings.get(guild_id)
-        rows, problems = read_members(data, today)
-        result = ImportResult(problems=list(problems))
+        result = ImportResult(problems=list(sheet.problems))
+        resolved = [self._resolve(row, server_members) for row in sheet.rows]
+        to_register: list[tuple[ImportRow, int, str | None]] = []
+        seen: dict[int, int] = {}
+        for row, found in zip(sheet.rows, resolved, strict=True):
+            if isinstance(found, RowProblem):
+                result.problems.append(found)
+                continue
+            user_id, discord_name = found
+            if user_id in seen:
+                result.problems.append(
+                    RowProblem(row.line, "member.import.duplicate", {"first": seen[user_id]})
+                )
+                continue
+            seen[user_id] = row.line
+            to_register.append((row, user_id, discord_name))
 
-        async def step(conn: Connection, row: ImportRow) -> str | RowProblem:
-            return await self._import_row(conn, guild_id, actor_id, row, settings, today)
+        async def step(
+            conn: Connection, item: tuple[ImportRow, int, str | None]
+        ) -> str | RowProblem:
+            row, user_id, discord_name = item
+            return await self._import_row(
+                conn, guild_id, actor_id, row, user_id, discord_name, settings, today
+            )
 
-        for outcome in await write_in_chunks(self._db, rows, step, progress=progress):
+        for outcome in await write_in_chunks(self._db, to_register, step, progress=progress):
             if isinstance(outcome, RowProblem):
                 result.problems.append(outcome)
             else:
@@ -204,12 +284,31 @@ class MemberService:
         result.problems.sort(key=lambda p: p.line)
         return result
 
+    @staticmethod
+    def _resolve(
+        row: ImportRow, server_members: Mapping[str, list[ServerMember] | None]
+    ) -> tuple[int, str | None] | RowProblem:
+        """(user id, Discord display name if known) of the member a row names."""
+        if row.user_id is not None:
+            return row.user_id, None
+        assert row.username is not None
+        found = server_members.get(row.username)
+        if found is None:
+            return RowProblem(row.line, "member.import.username_unchecked", {"value": row.username})
+        try:
+            member = match_username(row.username, found)
+        except DomainError as error:
+            return RowProblem(row.line, error.key, error.params)
+        return member.user_id, next(iter(member.display_names), member.username)
+
     async def _import_row(
         self,
         conn: Connection,
         guild_id: int,
         actor_id: int,
         row: ImportRow,
+        user_id: int,
+        discord_name: str | None,
         settings: GuildSettings,
         today: date,
     ) -> str | RowProblem:
@@ -219,13 +318,57 @@ class MemberService:
         start, end = default_term(today, month)
         expires = row.expires or end
         valid_from = min(start, FiscalYear.containing(expires, month).start)
+        kept = row.name or (names.discord_name(discord_name) if discord_name else None)
         try:
             registered = await self._register(
-                conn, guild_id, actor_id, row.user_id, None, row.number, valid_from, expires
-            )
+                conn, guild_id, actor_id, user_id, row.number, valid_from, expires,
+                Naming(kept, row.reading, from_discord=row.name is None),
+            )  # fmt: skip
         except DomainError as error:
             return RowProblem(row.line, error.key, error.params)
         return registered.kind
+
+    # ------------------------------------------------------------------ forgetting
+    async def forgettable(self, guild_id: int, user_id: int) -> Forgettable:
+        """What erasing the member would erase; :class:`DomainError` with the reason when they
+        cannot be forgotten (yet)."""
+        user_id = require_id(user_id, "member.forget.unknown")
+        async with self._db.read() as conn:
+            return await self._forgettable(conn, guild_id, user_id)
+
+    async def forget(self, guild_id: int, actor_id: int, user_id: int) -> Forgettable:
+        """Erase a former member's personal data on request; the ledger keeps its amounts and
+        states, shown as a former member's."""
+        user_id = require_id(user_id, "member.forget.unknown")
+        async with self._db.transaction() as conn:
+            found = await self._forgettable(conn, guild_id, user_id)
+            await erasure.erase_member(conn, guild_id, user_id, found.reports, self._clock.now())
+            await self._transitions.member_forgotten(
+                conn, guild_id, actor_id, user_id, found.reports
+            )
+        await self._db.erase_freed_pages()
+        return found
+
+    async def _forgettable(self, conn: Connection, guild_id: int, user_id: int) -> Forgettable:
+        today = self._clock.today()
+        naming = await members.naming_of(conn, guild_id, user_id)
+        periods = await members.periods(conn, guild_id, user_id)
+        if naming is None or not periods:
+            raise DomainError("member.forget.unknown")
+        if await members.forgotten(conn, guild_id, user_id):
+            raise DomainError("member.forget.already")
+        ongoing = [p for p in periods if p.live and p.expires >= today]
+        if ongoing:
+            raise DomainError("member.forget.active", expires=ongoing[-1].expires)
+        unpaid = await ledger.unpaid_of_member(conn, guild_id, user_id)
+        if unpaid:
+            raise DomainError("member.forget.unpaid", id=unpaid[0])
+        reports = await db_reports.of_member(conn, guild_id, user_id)
+        for report in reports:
+            if report.state in IN_LINE:
+                raise DomainError("member.forget.open_report", id=report.id)
+        logged = await trips.of_member(conn, guild_id, user_id, include_cancelled=True)
+        return Forgettable(naming[0], sorted(r.id for r in reports), len(logged))
 
     # ------------------------------------------------------------------ the role
     async def keep_roles_in_step(self, guild_id: int) -> None:

@@ -7,20 +7,16 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from bot.domain.cities import City, parse_cities
+from bot.domain.cities import Association, City, parse_file
+from bot.domain.settings import LANGUAGES
 
 
 @dataclass(frozen=True)
 class Preset:
     name: str
-    association_en: str
-    association_ja: str
-    home_en: str
-    home_ja: str
+    association: Association
     cities: tuple[City, ...]
-
-    def home(self, language: str) -> str:
-        return self.home_ja if language == "ja" else self.home_en
+    language: str = "en"  # what a server starting on this preset posts in
 
 
 def available() -> list[str]:
@@ -35,11 +31,8 @@ def load(name: str) -> Preset:
     if name not in available():
         raise KeyError(name)
     data = tomllib.loads((resources.files("bot.presets") / f"{name}.toml").read_text("utf-8"))
-    return Preset(
-        name,
-        data["name_en"],
-        data["name_ja"],
-        data["home_en"],
-        data["home_ja"],
-        tuple(parse_cities(data)),
-    )
+    language = data.get("language", "en")
+    if language not in LANGUAGES:
+        raise ValueError(f"preset {name}: language must be one of {LANGUAGES}, not {language!r}")
+    association, cities = parse_file(data)
+    return Preset(name, association, tuple(cities), language)

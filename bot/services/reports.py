@@ -15,7 +15,7 @@ from typing import Any
 from bot.domain import reports as rules
 from bot.domain.clock import Clock
 from bot.domain.errors import DomainError, Term
-from bot.domain.ids import parse_id
+from bot.domain.ids import require_id
 from bot.domain.reports import AlreadyDecided, Report
 from bot.domain.settings import GuildSettings
 from bot.domain.text import clean_text
@@ -74,7 +74,7 @@ class ReportService:
         outbox.on_failure(DECISION_DM, self._dm_failed)
 
     # ------------------------------------------------------------------ the member's side
-    async def form(self, guild_id: int, user_id: int, trip_ref: str) -> Form:
+    async def form(self, guild_id: int, user_id: int, trip_ref: str | int) -> Form:
         settings = await self._settings.get(guild_id)
 
         async def read(conn: Connection) -> tuple[TripView, Report | None, Any]:
@@ -101,7 +101,7 @@ class ReportService:
         self,
         guild_id: int,
         user_id: int,
-        trip_ref: str,
+        trip_ref: str | int,
         title: str | None,
         body: str,
         language: str,
@@ -109,9 +109,10 @@ class ReportService:
         settings = await self._settings.get(guild_id)
         title = clean_text(title, rules.MAX_TITLE) if title else None
         text = clean_text(body, rules.MAX_BODY, multiline=True) or ""
-        units = rules.count_units(text)
+        length = rules.measure(text, settings.report_min_units, settings.report_max_units)
+        units = length.count
         try:
-            rules.check_length(units, settings.report_min_units, settings.report_max_units)
+            rules.check_length(length)
             refused = None
         except DomainError as error:
             refused = error
@@ -179,19 +180,19 @@ class ReportService:
             and live.get(t.trip.id, rules.CHANGES_REQUESTED) == rules.CHANGES_REQUESTED
         ]
 
-    async def states_by_trip(self, guild_id: int, user_id: int) -> dict[int, str]:
-        """The state of each trip's latest report."""
+    async def latest_by_trip(self, guild_id: int, user_id: int) -> dict[int, Report]:
+        """Each trip's latest report."""
         async with self._db.read() as conn:
             found = await reports.of_member(conn, guild_id, user_id)
-        states: dict[int, str] = {}
+        latest: dict[int, Report] = {}
         for report in found:  # newest first
-            states.setdefault(report.trip_id, report.state)
-        return states
+            latest.setdefault(report.trip_id, report)
+        return latest
 
     # ------------------------------------------------------------------ the staff's side
     async def decidable(self, guild_id: int, report_id: int) -> ReportView:
         """The report behind a review button, if it still awaits a decision."""
-        view = await self.view(guild_id, report_id)
+        view = await self.view(guild_id, require_id(report_id, "report.unknown"))
         if not view.report.open:
             raise AlreadyDecided(view.report)
         return view
@@ -199,6 +200,7 @@ class ReportService:
     async def decide(
         self, guild_id: int, staff_id: int, report_id: int, action: str, reason: str | None
     ) -> ReportView:
+        report_id = require_id(report_id, "report.unknown")
         reason = clean_text(reason, rules.MAX_REASON, multiline=True) if reason else None
         if action in rules.NEEDS_REASON and not reason:
             raise DomainError("report.reason_needed")
@@ -238,7 +240,7 @@ class ReportService:
 
     # ------------------------------------------------------------------ inside
     async def _reportable_trip(
-        self, conn: Connection, settings: GuildSettings, user_id: int, trip_ref: str
+        self, conn: Connection, settings: GuildSettings, user_id: int, trip_ref: str | int
     ) -> TripView:
         today = self._clock.today()
         await membership.require_member(conn, settings.guild_id, user_id, today)
@@ -253,14 +255,13 @@ class ReportService:
     def _check_latest(latest: Report | None) -> None:
         if latest is not None and latest.state == rules.AWAITING:
             raise DomainError("report.awaiting_already")
-        if latest is not None and latest.state == rules.APPROVED:
+        if latest is not None and latest.published:
             raise DomainError("report.approved_already")
 
     async def _own(
         self, conn: Connection, guild_id: int, user_id: int, reference: str
     ) -> ReportView:
-        report_id = parse_id(reference)
-        report = await reports.get(conn, guild_id, report_id) if report_id else None
+        report = await reports.get(conn, guild_id, require_id(reference, "report.unknown"))
         if report is None or report.user_id != user_id:
             raise DomainError("report.unknown")
         return (await self._views(conn, guild_id, [report]))[0]

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 
+from bot.domain.ids import require_id
 from bot.domain.settings import GuildSettings, RuleChange, apply_rules
+from bot.services import presets
 from bot.services.guild_cache import GuildCache
 from db import audit, guild_settings
 from db.database import Connection, Database
@@ -18,7 +20,10 @@ class SettingsService:
         self._cache: GuildCache[GuildSettings] = GuildCache()
 
     def defaults(self, guild_id: int) -> GuildSettings:
-        return GuildSettings(guild_id=guild_id, preset=self._default_preset)
+        """A server's settings until an admin changes them: the rules' defaults, and the language
+        of the preset it starts on (switching presets later leaves the language as it is)."""
+        preset = presets.load(self._default_preset)
+        return GuildSettings(guild_id=guild_id, preset=preset.name, language=preset.language)
 
     async def get(self, guild_id: int, conn: Connection | None = None) -> GuildSettings:
         """The guild's settings; a guild never configured gets the defaults, with nothing stored.
@@ -52,6 +57,9 @@ class SettingsService:
         moderation_channel_id: int | None = None,
         announcement_channel_id: int | None = None,
     ) -> GuildSettings:
+        moderation_channel_id = _optional_id(moderation_channel_id, "error.unknown.channel")
+        announcement_channel_id = _optional_id(announcement_channel_id, "error.unknown.channel")
+
         def change(current: GuildSettings) -> GuildSettings:
             return replace(
                 current,
@@ -69,6 +77,9 @@ class SettingsService:
         staff_role_id: int | None = None,
         member_role_id: int | None = None,
     ) -> GuildSettings:
+        staff_role_id = _optional_id(staff_role_id, "error.unknown.role")
+        member_role_id = _optional_id(member_role_id, "error.unknown.role")
+
         def change(current: GuildSettings) -> GuildSettings:
             return replace(
                 current,
@@ -109,3 +120,7 @@ class SettingsService:
         """Inside a caller's transaction that will change the settings: the guild's settings row,
         stored now if it was missing."""
         return await guild_settings.ensure(conn, self.defaults(guild_id))
+
+
+def _optional_id(value: int | None, unknown: str) -> int | None:
+    return None if value is None else require_id(value, unknown)

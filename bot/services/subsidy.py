@@ -6,30 +6,52 @@ bot.services.transitions, in the same transaction as every change that can move 
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from bot.domain import subsidy as rules
 from bot.domain.cities import City
-from bot.domain.clock import TOKYO, Clock
+from bot.domain.clock import Clock
 from bot.domain.errors import DomainError, Term
 from bot.domain.fiscal import FiscalYear
-from bot.domain.ids import parse_id
+from bot.domain.ids import require_id
 from bot.domain.subsidy import Candidate, Explanation, Outcome
-from bot.domain.text import clean_text, spreadsheet_safe
+from bot.domain.text import clean_text
 from bot.services import subsidy_line
 from bot.services.chunks import OnProgress, read_in_pages
 from bot.services.cities import CityService
 from bot.services.settings import SettingsService
 from bot.services.transitions import Transitions
-from db import audit, ledger, trips
+from db import audit, ledger, reports, summary, trips
 from db.database import Connection, Database
-from db.ledger import Grant
+from db.ledger import Grant, Waived
 
 MAX_METHOD = 100
 MAX_REASON = 500
 MAX_CHOICES = 25
+
+
+@dataclass(frozen=True)
+class CityYear:
+    """One city's line of /subsidy summary."""
+
+    city: City | None  # None for the totals
+    slug: str
+    trips: int
+    reports: int
+    approved: int  # published, with or without the subsidy
+    without_subsidy: int  # of which approved without the subsidy
+    grant_state: str  # granted | paid | reserved | open | not_eligible ("" for the totals)
+    granted_yen: int  # the live grant's amount, paid or not
+    paid_yen: int
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A fiscal year in numbers, for the general meeting."""
+
+    year: FiscalYear
+    cities: list[CityYear]
+    total: CityYear
 
 
 @dataclass(frozen=True)
@@ -40,6 +62,7 @@ class Standing:
     year: FiscalYear
     outcome: Outcome
     grant: Grant | None
+    waived: tuple[Waived, ...] = ()  # reports approved without the subsidy
 
 
 class SubsidyService:
@@ -71,14 +94,16 @@ class SubsidyService:
                 return Standing(city, year, Outcome(rules.OPEN), None)
             outcome = await subsidy_line.holder(conn, guild_id, city_id, year)
             grant = await ledger.live(conn, guild_id, city_id, year.year)
-            return Standing(city, year, outcome, grant)
+            waived = await ledger.waived(conn, guild_id, city_id, year.start, year.end)
+            return Standing(city, year, outcome, grant, tuple(waived))
 
         return await self._db.run(read, write=False)
 
     async def mine(self, guild_id: int, user_id: int) -> list[tuple[int, Explanation]]:
         """(trip id, why it does or does not receive the subsidy) for each of the member's trips.
         Trips to the same city in the same fiscal year share one look at the line."""
-        month = (await self._settings.get(guild_id)).fiscal_year_start_month
+        settings = await self._settings.get(guild_id)
+        month = settings.fiscal_year_start_month
         by_slug = await self._cities.by_slug(guild_id)
         lines: list[tuple[int, Explanation]] = []
         lines_of: dict[tuple[str, int], list[Candidate]] = {}
@@ -94,12 +119,58 @@ class SubsidyService:
                 if key not in lines_of:
                     lines_of[key] = await subsidy_line.candidates(conn, guild_id, city_id, year)
                 why = _why(trip.id, lines_of[key])
+                if why.key == "subsidy.why.approved_no_subsidy":
+                    report = await reports.latest_for_trip(conn, trip.id)
+                    why = Explanation(why.key, {"reason": report.reason if report else ""})
                 if why.key == "subsidy.why.granted":
                     grant = await ledger.live(conn, guild_id, city_id, year.year)
+                    amount = grant.amount_yen if grant else settings.subsidy_amount_yen
                     if grant is not None and grant.state == "paid":
                         why = Explanation("subsidy.why.paid", {"day": grant.paid_on})
+                    why = Explanation(why.key, {**why.params, "amount": f"{amount:,}"})
                 lines.append((trip.id, why))
         return lines
+
+    async def summary(self, guild_id: int, year: FiscalYear) -> Summary:
+        """Per city: trips logged, reports submitted, approved (and of those, without the
+        subsidy), the grant's state and amount, what was paid; and the totals."""
+        by_slug = await self._cities.by_slug(guild_id)
+        lines: list[CityYear] = []
+        async with self._db.read() as conn:
+            found = await summary.counts(conn, guild_id, year.start, year.end)
+            grants = {
+                g.city_id: g
+                for g in await ledger.of_year(conn, guild_id, year.year)
+                if g.state != "void"
+            }
+            for counts in found:
+                city = by_slug.get(counts.slug)
+                grant = grants.get(counts.city_id)
+                if grant is not None:
+                    state = grant.state
+                elif city is None or not city.subsidy_eligible:
+                    state = "not_eligible"
+                else:
+                    state = (await subsidy_line.holder(conn, guild_id, counts.city_id, year)).state
+                lines.append(
+                    CityYear(
+                        city, counts.slug, counts.trips, counts.reports, counts.approved,
+                        counts.without_subsidy, state, grant.amount_yen if grant else 0,
+                        grant.amount_yen if grant and grant.state == "paid" else 0,
+                    )
+                )  # fmt: skip
+        total = CityYear(
+            city=None,
+            slug="",
+            trips=sum(line.trips for line in lines),
+            reports=sum(line.reports for line in lines),
+            approved=sum(line.approved for line in lines),
+            without_subsidy=sum(line.without_subsidy for line in lines),
+            grant_state="",
+            granted_yen=sum(line.granted_yen for line in lines),
+            paid_yen=sum(line.paid_yen for line in lines),
+        )
+        return Summary(year, lines, total)
 
     async def ledger(
         self, guild_id: int, year: int, progress: OnProgress | None = None
@@ -126,28 +197,9 @@ class SubsidyService:
         async with self._db.read() as conn:
             return await ledger.live_grants(conn, guild_id, MAX_CHOICES)
 
-    def ledger_csv(self, grants: list[Grant], names: dict[str, str]) -> bytes:
-        """UTF-8 with a byte-order mark, so Excel opens Japanese correctly."""
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(
-            ["grant", "fiscal_year", "city", "discord_user_id", "report", "amount_yen", "state",
-             "granted_at", "paid_on", "paid_method", "void_reason"]
-        )  # fmt: skip
-        for g in grants:
-            writer.writerow(
-                [
-                    g.id, g.fiscal_year, names.get(g.city_slug, g.city_slug), g.user_id,
-                    g.report_id, g.amount_yen, g.state, g.granted_at.astimezone(TOKYO).date(),
-                    g.paid_on or "", spreadsheet_safe(g.paid_method or ""),
-                    spreadsheet_safe(g.void_reason or ""),
-                ]
-            )  # fmt: skip
-        return out.getvalue().encode("utf-8-sig")
-
     # ------------------------------------------------------------------ staff
     async def pay(self, guild_id: int, actor_id: int, grant_ref: str, method: str) -> Grant:
-        grant_id = _grant_id(grant_ref)
+        grant_id = require_id(grant_ref, "subsidy.grant.unknown")
         method = clean_text(method, MAX_METHOD) or ""
         if not method:
             raise DomainError("subsidy.paid.method_needed")
@@ -168,7 +220,7 @@ class SubsidyService:
 
     async def void(self, guild_id: int, actor_id: int, grant_ref: str, reason: str) -> Grant | None:
         """Void a grant; the next report in line receives it. Returns the new grant, if any."""
-        grant_id = _grant_id(grant_ref)
+        grant_id = require_id(grant_ref, "subsidy.grant.unknown")
         reason = clean_text(reason, MAX_REASON, multiline=True) or ""
         if not reason:
             raise DomainError("subsidy.void.reason_needed")
@@ -193,13 +245,6 @@ def _why(trip_id: int, candidates: list[Candidate]) -> Explanation:
         1 for c in candidates if c.eligible and c.state in rules.IN_LINE and c.order < mine.order
     )
     return rules.explain(mine, outcome, ahead)
-
-
-def _grant_id(reference: str) -> int:
-    grant_id = parse_id(reference)
-    if grant_id is None:
-        raise DomainError("subsidy.grant.unknown")
-    return grant_id
 
 
 def _grant_state(grant: Grant) -> Term:

@@ -29,7 +29,7 @@ from bot.domain.trips import Trip
 from bot.services import subsidy_line
 from bot.services.outbox import OutboxService
 from bot.services.settings import SettingsService
-from db import audit, cities, ledger, members, outbox, reports, trips
+from db import audit, cities, erasure, ledger, members, outbox, reports, trips
 from db.database import Connection
 from db.ledger import Grant
 
@@ -168,6 +168,22 @@ class Transitions:
                 lines, user_id=user_id,
             ),
         )  # fmt: skip
+
+    async def member_forgotten(
+        self, conn: Connection, guild_id: int, actor_id: int, user_id: int, report_ids: list[int]
+    ) -> None:
+        """A former member's personal data was erased (db.erasure): the audit log records who
+        erased whom, nothing of what; the review posts and announcements of their reports are
+        edited so that Discord no longer shows the erased text either."""
+        await self._apply(conn, Change(guild_id, actor_id, "member.forgotten", str(user_id)))
+        for report_id in report_ids:
+            report = await reports.get(conn, guild_id, report_id)
+            if report is not None:
+                await self._edit_review_post(conn, report)
+        posted = await erasure.posts_about(conn, guild_id, report_ids, ANNOUNCEMENT)
+        for row_id, channel_id, report_id in posted:
+            message = MessageRef(ANNOUNCEMENT, guild_id, {"report_id": report_id})
+            await self._outbox.enqueue(conn, guild_id, Edit(channel_id, row_id, message))
 
     async def keep_role_in_step(self, conn: Connection, guild_id: int, user_id: int) -> bool:
         """Queue the member role change today's membership implies; return membership today."""

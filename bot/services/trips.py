@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.domain import reports as report_rules
 from bot.domain.cities import City
 from bot.domain.clock import Clock
 from bot.domain.dates import parse_date
 from bot.domain.errors import DomainError
-from bot.domain.ids import parse_id
+from bot.domain.ids import require_id
 from bot.domain.text import clean_text
 from bot.domain.trips import MAX_NOTE, Trip, check_new_trip
 from bot.services import membership
@@ -111,11 +112,12 @@ class TripService:
         return views[:MAX_CHOICES]
 
     async def own_trip(
-        self, conn: Connection, guild_id: int, user_id: int, reference: str
+        self, conn: Connection, guild_id: int, user_id: int, reference: str | int
     ) -> TripView:
-        """The member's own, not cancelled trip that an autocomplete value names."""
-        trip_id = parse_id(reference)
-        trip = await trips.get(conn, guild_id, trip_id) if trip_id else None
+        """The member's own, not cancelled trip that an autocomplete value (or a custom id)
+        names; the same "cannot find" answer for whatever names none."""
+        trip_id = require_id(reference, "trip.unknown")
+        trip = await trips.get(conn, guild_id, trip_id)
         if trip is None or trip.user_id != user_id or trip.cancelled:
             raise DomainError("trip.unknown")
         views = await self._with_cities(conn, guild_id, [trip])
@@ -128,7 +130,7 @@ class TripService:
             view = await self.own_trip(conn, guild_id, user_id, reference)
             live = await reports.live_trip_ids(conn, guild_id, user_id)
             state = live.get(view.trip.id)
-            if state == "approved":
+            if state in report_rules.PUBLISHED:
                 raise DomainError("trip.cancel.approved")
             if state is not None:
                 raise DomainError("trip.cancel.report_open")

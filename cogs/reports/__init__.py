@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
-from discord.ext import commands
+from typing import TYPE_CHECKING
 
 from bot.services.transitions import ANNOUNCEMENT, DECISION_DM, REVIEW_POST
 from cogs.reports import render
 from cogs.reports.commands import Reports
+from cogs.reports.forms import FORM, REASON
 from cogs.reports.review import ReviewButton, WriteButton
 
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
 
-async def setup(bot: commands.Bot) -> None:
+
+async def setup(bot: AssociationBot) -> None:
     bot.add_dynamic_items(ReviewButton, WriteButton)
-    outbox = bot.outbox  # type: ignore[attr-defined]
+    outbox = bot.outbox
     outbox.register(REVIEW_POST, render.review_post)
     outbox.register(ANNOUNCEMENT, render.announcement)
     outbox.register(DECISION_DM, render.decision_dm)
-    await bot.add_cog(Reports(bot))
+    reports = Reports(bot)
+    bot.routes.add_modal(FORM, reports.report_submitted)
+    bot.routes.add_modal(REASON, reports.reason_submitted)
+    await bot.add_cog(reports)

@@ -3,6 +3,9 @@ are answered here too (see cogs/reports/forms.py for why they are stateless)."""
 
 from __future__ import annotations
 
+import re
+from typing import TYPE_CHECKING
+
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -10,25 +13,28 @@ from discord.ext import commands
 from bot import autocomplete
 from bot.checks import require_staff
 from bot.domain import reports as rules
-from bot.error_handler import answer_error
-from bot.interactions import Speaker, services
+from bot.domain.settings import GuildSettings
+from bot.interactions import Speaker, guild_id, services
 from bot.services.reports import LengthRefused, ReportView
-from cogs.reports.forms import FORM, REASON, open_report_form, submitted_values
+from cogs.reports.forms import open_report_form, submitted_values
 from cogs.reports.review import write_again_view
+
+if TYPE_CHECKING:
+    from bot.app import AssociationBot
 
 STATUS_LINES = 15
 
 
-def status_line(say: Speaker, view: ReportView) -> str:
+def status_line(say: Speaker, view: ReportView, settings: GuildSettings) -> str:
     report = view.report
     line = say(
         "report.status.line",
         id=report.id,
         trip=say("trip.label", city=view.trip.city, span=view.trip.trip.span),
         state=say(f"report.state.{report.state}"),
-        count=report.units,
+        length=report.length(settings.report_min_units, settings.report_max_units),
     )
-    if report.reason and report.state in (rules.CHANGES_REQUESTED, rules.REJECTED):
+    if report.reason and report.state in rules.REASON_SHOWN:
         line += "\n  " + say("report.review.reason", reason=report.reason[:300])
     if report.dm_failed:
         line += "\n  " + say("report.status.dm_failed")
@@ -37,7 +43,7 @@ def status_line(say: Speaker, view: ReportView) -> str:
 
 @app_commands.guild_only()
 class Reports(commands.GroupCog, group_name="report", group_description="Reports on your trips"):
-    def __init__(self, bot: commands.Bot) -> None:
+    def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
 
     @app_commands.command(name="submit", description="Write the report on one of your trips")
@@ -52,12 +58,13 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
     async def status(self, interaction: discord.Interaction) -> None:
         say = await Speaker.of(interaction)
         svc = services(interaction)
-        views = await svc.reports.mine(interaction.guild_id, interaction.user.id)
+        views = await svc.reports.mine(guild_id(interaction), interaction.user.id)
         if not views:
-            await svc.members.require_member(interaction.guild_id, interaction.user.id)
+            await svc.members.require_member(guild_id(interaction), interaction.user.id)
             await say.send(say("report.status.empty"))
             return
-        lines = [status_line(say, v) for v in views[:STATUS_LINES]]
+        settings = await svc.settings.get(guild_id(interaction))
+        lines = [status_line(say, v, settings) for v in views[:STATUS_LINES]]
         if len(views) > STATUS_LINES:
             lines.append(say("report.status.more", count=len(views) - STATUS_LINES))
         embed = discord.Embed(
@@ -75,32 +82,22 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
     ) -> None:
         say = await Speaker.of(interaction)
         view = await services(interaction).reports.withdraw(
-            interaction.guild_id, interaction.user.id, report
+            guild_id(interaction), interaction.user.id, report
         )
         trip = say("trip.label", city=view.trip.city, span=view.trip.trip.span)
         await say.send(say("report.withdraw.done", id=view.report.id, trip=trip))
 
-    @commands.Cog.listener()
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        if interaction.type is not discord.InteractionType.modal_submit:
-            return
-        custom_id = (interaction.data or {}).get("custom_id", "")
-        try:
-            if match := FORM.fullmatch(custom_id):
-                await self._report_submitted(interaction, match["trip"])
-            elif match := REASON.fullmatch(custom_id):
-                await self._reason_submitted(interaction, int(match["report"]), match["action"])
-        except Exception as error:
-            await answer_error(interaction, error)
-
-    async def _report_submitted(self, interaction: discord.Interaction, trip_ref: str) -> None:
+    async def report_submitted(
+        self, interaction: discord.Interaction, match: re.Match[str]
+    ) -> None:
+        """The report form (``report:form:<trip>``) was sent; see bot/custom_ids.py."""
         say = await Speaker.of(interaction)
-        values = submitted_values(interaction.data or {})
+        values = submitted_values(interaction)
         try:
             view = await services(interaction).reports.submit(
-                interaction.guild_id,
+                guild_id(interaction),
                 interaction.user.id,
-                trip_ref,
+                match["trip"],
                 values.get("title"),
                 values.get("body", ""),
                 say.language,
@@ -113,15 +110,19 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
             return
         trip = say("trip.label", city=view.trip.city, span=view.trip.trip.span)
         key = "report.received_again" if view.report.revision > 1 else "report.received"
-        await say.send(say(key, id=view.report.id, trip=trip, count=view.report.units))
+        settings = await services(interaction).settings.get(guild_id(interaction))
+        length = view.report.length(settings.report_min_units, settings.report_max_units)
+        await say.send(say(key, id=view.report.id, trip=trip, length=length))
 
-    async def _reason_submitted(
-        self, interaction: discord.Interaction, report_id: int, action: str
+    async def reason_submitted(
+        self, interaction: discord.Interaction, match: re.Match[str]
     ) -> None:
+        """A staff reason (``report:reason:<report>:<action>``) was sent."""
         await require_staff(interaction)
         say = await Speaker.of(interaction)
-        reason = submitted_values(interaction.data or {}).get("reason")
+        report_id, action = int(match["report"]), match["action"]
+        reason = submitted_values(interaction).get("reason")
         await services(interaction).reports.decide(
-            interaction.guild_id, interaction.user.id, report_id, action, reason
+            guild_id(interaction), interaction.user.id, report_id, action, reason
         )
         await say.send(say(f"report.decided.{rules.ACTIONS[action]}", id=report_id))

@@ -15,11 +15,11 @@ from typing import Any
 import discord
 
 from bot.domain import reports as rules
-from bot.interactions import Speaker, services
+from bot.interactions import Speaker, guild_id, services
 from bot.services.reports import Form
 
 FORM = re.compile(r"report:form:(?P<trip>[0-9]{1,20})")
-REASON = re.compile(r"report:reason:(?P<report>[0-9]{1,20}):(?P<action>changes|reject)")
+REASON = re.compile(r"report:reason:(?P<report>[0-9]{1,20}):(?P<action>nosubsidy|changes|reject)")
 MODAL_TITLE_LIMIT = 45
 TEXT_DISPLAY_LIMIT = 1_500
 
@@ -92,23 +92,26 @@ def reason_modal(say: Speaker, report_id: int, action: str) -> discord.ui.Modal:
     return modal
 
 
-async def open_report_form(interaction: discord.Interaction, trip_ref: str) -> None:
+async def open_report_form(interaction: discord.Interaction, trip_ref: str | int) -> None:
     """Open the report form for one of the member's trips, filled with what they last typed
     (or with the report staff sent back)."""
     say = await Speaker.of(interaction)
     svc = services(interaction)
-    form = await svc.reports.form(interaction.guild_id, interaction.user.id, trip_ref)
-    settings = await svc.settings.get(interaction.guild_id)
+    form = await svc.reports.form(guild_id(interaction), interaction.user.id, trip_ref)
+    settings = await svc.settings.get(guild_id(interaction))
     modal = report_modal(say, form, settings.report_min_units, settings.report_max_units)
     await open_modal(interaction, modal)
 
 
-def submitted_values(data: dict[str, Any]) -> dict[str, str]:
+def submitted_values(interaction: discord.Interaction) -> dict[str, str]:
     """custom_id -> value of every text input in a modal submission (rows or labels)."""
+    data: Any = interaction.data or {}
     values: dict[str, str] = {}
 
     def walk(components: list[dict[str, Any]]) -> None:
         for component in components:
+            if not isinstance(component, dict):
+                continue
             if "components" in component:
                 walk(component["components"])
             elif "component" in component:
@@ -116,5 +119,6 @@ def submitted_values(data: dict[str, Any]) -> dict[str, str]:
             elif "custom_id" in component and isinstance(component.get("value"), str):
                 values[component["custom_id"]] = component["value"]
 
-    walk(data.get("components") or [])
+    components = data.get("components")
+    walk(components if isinstance(components, list) else [])
     return values

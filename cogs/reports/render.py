@@ -25,6 +25,7 @@ FIELD_LIMIT = 1_024
 STATE_COLOURS = {
     rules.AWAITING: discord.Colour.gold(),
     rules.APPROVED: discord.Colour.green(),
+    rules.APPROVED_NO_SUBSIDY: discord.Colour.dark_green(),
     rules.CHANGES_REQUESTED: discord.Colour.orange(),
     rules.REJECTED: discord.Colour.red(),
     rules.WITHDRAWN: discord.Colour.light_grey(),
@@ -64,7 +65,7 @@ def review_embed(language: str, view: ReportView, minimum: int, maximum: int) ->
         id=report.id,
         state=t(language, f"report.state.{report.state}"),
     )
-    body = report.body
+    body = t(language, "report.erased") if report.erased else report.body
     if report.title:
         body = f"**{discord.utils.escape_markdown(report.title)}**\n\n{body}"
     embed = discord.Embed(
@@ -76,7 +77,7 @@ def review_embed(language: str, view: ReportView, minimum: int, maximum: int) ->
     embed.add_field(name=t(language, "report.field.trip"), value=trip_label(language, view))
     embed.add_field(
         name=t(language, "report.field.length"),
-        value=t(language, "report.length_value", count=report.units, min=minimum, max=maximum),
+        value=t(language, "report.length_value", length=report.length(minimum, maximum)),
     )
     if report.revision > 1:
         embed.add_field(name=t(language, "report.field.revision"), value=str(report.revision))
@@ -121,10 +122,11 @@ async def announcement(bot: AssociationBot, message: MessageRef) -> Rendered:
     title = report.title or t(language, "report.announce.default_title", city=view.trip.city)
     embed = discord.Embed(
         title=clip(title, 256),
-        description=clip(report.body, EMBED_DESCRIPTION_LIMIT),
+        description=clip(report.body or t(language, "report.erased"), EMBED_DESCRIPTION_LIMIT),
         colour=discord.Colour.blue(),
     )
-    embed.add_field(name=t(language, "report.field.author"), value=f"<@{report.user_id}>")
+    if not report.erased:
+        embed.add_field(name=t(language, "report.field.author"), value=f"<@{report.user_id}>")
     embed.add_field(name=t(language, "report.field.city"), value=view.trip.city.name(language))
     embed.add_field(
         name=t(language, "report.field.dates"),
@@ -140,7 +142,8 @@ async def announcement(bot: AssociationBot, message: MessageRef) -> Rendered:
 async def decision_dm(bot: AssociationBot, message: MessageRef) -> Rendered:
     view = await bot.services.reports.view(message.guild_id, message["report_id"])
     report = view.report
-    language = report.language
+    # the member's own language: as their Discord was last seen, else as when they submitted
+    language = await bot.services.languages.of(report.user_id) or report.language
     text = t(language, f"report.dm.{report.state}", trip=trip_label(language, view), id=report.id)
     if report.reason:
         text += "\n\n" + t(language, "report.review.reason", reason=report.reason)

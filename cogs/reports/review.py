@@ -1,6 +1,7 @@
-"""The persistent buttons: Approve / Request changes / Reject on a review post, and "Open my
-text again" under a refused report. They are DynamicItems: the custom_id carries the report or
-trip, the state comes from the database, and they keep working after a restart."""
+"""The persistent buttons: Approve / Approve without subsidy / Request changes / Reject on a
+review post, and "Open my text again" under a refused report. They are DynamicItems: the
+custom_id carries the report or trip, the state comes from the database, and they keep working
+after a restart."""
 
 from __future__ import annotations
 
@@ -14,11 +15,12 @@ from bot.domain import reports as rules
 from bot.domain.reports import Report
 from bot.error_handler import answer_error
 from bot.i18n import t
-from bot.interactions import Speaker, services
+from bot.interactions import Speaker, guild_id, services
 from cogs.reports.forms import open_modal, open_report_form, reason_modal
 
 ACTION_STYLES = {
     "approve": discord.ButtonStyle.success,
+    "nosubsidy": discord.ButtonStyle.secondary,
     "changes": discord.ButtonStyle.primary,
     "reject": discord.ButtonStyle.danger,
 }
@@ -26,7 +28,7 @@ ACTION_STYLES = {
 
 class ReviewButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"report:(?P<id>[0-9]{1,20}):(?P<action>approve|changes|reject)",
+    template=r"report:(?P<id>[0-9]{1,20}):(?P<action>approve|nosubsidy|changes|reject)",
 ):
     def __init__(
         self, report_id: int, action: str, label: str = "", disabled: bool = False
@@ -54,11 +56,11 @@ class ReviewButton(
             say = await Speaker.of(interaction)
             reports = services(interaction).reports
             if self.action in rules.NEEDS_REASON:
-                await reports.decidable(interaction.guild_id, self.report_id)
+                await reports.decidable(guild_id(interaction), self.report_id)
                 await open_modal(interaction, reason_modal(say, self.report_id, self.action))
                 return
             await reports.decide(
-                interaction.guild_id, interaction.user.id, self.report_id, self.action, None
+                guild_id(interaction), interaction.user.id, self.report_id, self.action, None
             )
             await say.send(say("report.decided.approved", id=self.report_id))
         except Exception as error:
@@ -88,14 +90,14 @@ class WriteButton(
 
     async def callback(self, interaction: discord.Interaction) -> None:
         try:
-            await open_report_form(interaction, str(self.trip_id))
+            await open_report_form(interaction, self.trip_id)
         except Exception as error:
             await answer_error(interaction, error)
 
 
 def review_view(language: str, report: Report) -> discord.ui.View:
     view = discord.ui.View(timeout=None)
-    for action in ("approve", "changes", "reject"):
+    for action in rules.ACTIONS:
         view.add_item(
             ReviewButton(
                 report.id,

@@ -108,10 +108,17 @@ class Interaction:
         ]
 
     def _original(self) -> dict:
-        return next(
-            m
-            for m in self.fake.messages.values()
-            if m.get("interaction_token") == self.token and not m.get("followup")
+        """The interaction's own message; for a component, the message it is on."""
+        return (
+            next(
+                (
+                    m
+                    for m in self.fake.messages.values()
+                    if m.get("interaction_token") == self.token and not m.get("followup")
+                ),
+                None,
+            )
+            or self.fake.messages[int(self.payload["message"]["id"])]
         )
 
 
@@ -168,10 +175,12 @@ class Harness:
         await self.stop()
         return await self.start()
 
-    async def configure(self) -> None:
-        """What an admin does first: staff and member roles, review and announcement channels."""
+    async def configure(self, language: str | None = "en") -> None:
+        """What an admin does first: staff and member roles, review and announcement channels,
+        and (unless ``language`` is None, keeping the preset's Japanese) the server's language:
+        most tests read the association's posts in English."""
         guild, admin = self.world.guild, self.world.admin
-        for path, options in (
+        steps: list[tuple[str, dict[str, Any]]] = [
             ("setup roles", {"staff": guild.role("Staff"), "member": guild.role("Member")}),
             (
                 "setup channels",
@@ -180,7 +189,10 @@ class Harness:
                     "announcements": guild.channel("announcements"),
                 },
             ),
-        ):
+        ]
+        if language is not None:
+            steps.append(("setup rules", {"language": language}))
+        for path, options in steps:
             reply = await self.ask(path, user=admin, options=options)
             assert reply.content.startswith("Saved."), reply.content
 

@@ -15,7 +15,7 @@ async def test_city_list_in_english_and_japanese(harness: Harness):
     )
     assert "State of Michigan" in reply.text
     reply = await harness.ask("city list", user=harness.world.guest, locale="ja")
-    assert "**観音寺市**（Kanonji City）— 1982年10月から姉妹都市・日本" in reply.text
+    assert "**観音寺市**（Kanonji City）：1982年10月から姉妹都市・日本" in reply.text
 
 
 async def test_city_info_in_both_languages(harness: Harness):
@@ -24,7 +24,7 @@ async def test_city_info_in_both_languages(harness: Harness):
     assert "Kan'ei Tsūhō" in reply.text and "October 1982" in reply.text
     assert "https://www.city.kanonji.kagawa.jp/" in reply.text
     reply = await harness.ask("city info", user=harness.world.member, city="michigan", locale="ja")
-    assert "渡航補助金の対象外" in reply.text and "165人" in reply.text
+    assert "旅費助成の対象外" in reply.text and "165名" in reply.text
 
 
 async def test_city_info_accepts_a_typed_name_that_is_not_a_choice(harness: Harness):
@@ -96,7 +96,8 @@ async def test_export_then_import_round_trip_and_refusals(harness: Harness):
     reply = await harness.ask(
         "city import", user=staff, file=Attachment("cities.json", json.dumps(exported).encode())
     )
-    assert reply.content == "Imported 6 cities. /city list shows them."
+    list_id = harness.fake.scoped_commands[None]["city"]["id"]
+    assert reply.content == f"Imported 6 cities. </city list:{list_id}> shows them."
     reply = await harness.ask("city info", user=member, city="pontiac")
     assert reply.embeds[0]["title"].startswith("Pontiac City")
 
@@ -127,8 +128,13 @@ async def test_import_reports_every_bad_field_and_changes_nothing(harness: Harne
         user=harness.world.admin,
         file=Attachment("cities.json", json.dumps(bad).encode()),
     )
-    assert reply.content.startswith("The file was not imported: 6 problem(s) found.")
+    assert reply.content.startswith("The file was not imported: 10 problem(s) found.")
+    assert "“ZZ” is not an ISO 3166 country code" in reply.content
     for field in (
+        "name_en",
+        "name_ja",
+        "home_en",
+        "home_ja",
         "cities[0].slug",
         "cities[0].country",
         "cities[0].relationship",
@@ -143,7 +149,11 @@ async def test_import_reports_every_bad_field_and_changes_nothing(harness: Harne
         locale="ja",
         file=Attachment("cities.json", b"{not json"),
     )
-    assert reply.content.startswith("ファイルを読み込めませんでした。1件の問題があります。")
+    assert reply.content == (
+        "ファイルを読み込めませんでした。問題が1件あります。設定は変更していません。\n"
+        "• file：形式が正しくありません。"
+        "1行目の2文字目あたりを、JSONまたはTOMLとして読み取れませんでした"
+    )
     reply = await harness.ask("city list", user=harness.world.member)
     assert "Pontiac" in reply.text  # nothing half-imported
 
@@ -152,7 +162,10 @@ async def test_preset_switch(harness: Harness):
     reply = await harness.ask("city preset", user=harness.world.member, name="inagi")
     assert reply.content == "Only the association's staff can do this."
     reply = await harness.ask("city preset", user=harness.world.admin, name="inagi", locale="ja")
-    assert reply.content == "このサーバーのプリセットを「inagi」に切り替えました（4都市）。"
+    assert reply.content == (
+        "このサーバーの都市データを「稲城市姉妹都市・友好都市交流協会」のプリセットに切り替えました"
+        "（4都市）。"
+    )
     reply = await harness.ask("city list", user=harness.world.member)
     assert "Ozora Town" in reply.text and "planned sister city" in reply.text
     assert "Pontiac" not in reply.text

@@ -30,3 +30,14 @@ async def test_the_error_answer_is_in_japanese_for_a_japanese_user(harness: Harn
     reply = await harness.ask("setup show", user=harness.world.admin, locale="ja")
     assert "申し訳ありません" in reply.content
     assert REFERENCE.search(reply.content)
+
+
+async def test_a_failing_autocomplete_answers_with_no_choices_and_logs_a_reference(
+    harness: Harness, caplog
+):
+    with sqlite3.connect(harness.database_path) as conn:
+        conn.execute("ALTER TABLE trips RENAME TO lost")
+    with caplog.at_level(logging.ERROR, logger="bot.errors"):
+        choices = await harness.autocomplete("trip cancel", "trip", "", user=harness.world.member)
+    assert choices == []
+    assert any("Unexpected error, reference" in r.getMessage() for r in caplog.records)

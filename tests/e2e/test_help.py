@@ -1,42 +1,121 @@
 from __future__ import annotations
 
-from tests.e2e.harness import Harness
+import re
+
+from bot.i18n.mentions import COMMAND_IDS
+from tests.e2e.harness import Harness, Message
+
+MEMBER_COMMANDS = (
+    "help", "city list", "city info", "city ask", "trip log", "trip list", "trip cancel",
+    "report submit", "report status", "report withdraw", "subsidy check", "subsidy mine",
+)  # fmt: skip
+# what a first read on a phone may take: about three screens (Japanese is denser)
+PHONE_SCREENFULS = {"en": 1_700, "ja": 900}
 
 
-async def test_help_in_english_for_a_member(harness: Harness):
+def mention(harness: Harness, path: str) -> str:
+    return f"</{path}:{harness.fake.scoped_commands[None][path.split()[0]]['id']}>"
+
+
+def shown(text: str) -> str:
+    """The text as a reader sees it: a command mention shows as the command's name."""
+    return re.sub(r"</([^:>]+):\d+>", r"/\1", text)
+
+
+def in_order(text: str, *parts: str) -> bool:
+    where = [text.index(part) for part in parts]
+    return where == sorted(where)
+
+
+def fiscal_year(harness: Harness) -> int:
+    today = harness.clock.today()
+    return today.year if today.month >= 4 else today.year - 1
+
+
+async def test_a_first_time_member_reads_the_steps_in_order_in_english(harness: Harness):
     reply = await harness.ask("help", user=harness.world.member, locale="en-US")
-    assert reply.ephemeral
-    assert reply.embeds[0]["title"] == "Sister-city association bot"
-    assert "How to start" in reply.text
-    assert "`/help`" in reply.text
-    # a member is not shown the administrators' commands
-    assert "/setup" not in reply.text
+    text = reply.text
+    year = fiscal_year(harness)
+    assert reply.ephemeral and reply.embeds[0]["title"] == "How to use this bot"
+    assert in_order(
+        text,
+        "Become a member",
+        "Log your trip",
+        "Write your report",
+        "Staff review",
+        "Travel subsidy",
+    )
+    assert "travel subsidy of ¥3,000" in text and "one member a year" in text
+    assert "of the approved reports, the one sent first" in text
+    assert f"This year runs 1 April {year} – 31 March {year + 1}." in text
+    assert "300–600 words in English, or 300–600 characters in Japanese" in text
+    assert "direct message" in text and "tap the server's name" in text and "Ctrl" not in text
+    assert "half-width /" in text
+    for path in MEMBER_COMMANDS:
+        assert mention(harness, path) in text, path
+    assert "For staff" not in text and "/setup" not in text and "</setup" not in text
+    assert len(shown(text)) < PHONE_SCREENFULS["en"], len(shown(text))
 
 
-async def test_help_in_japanese_follows_the_user_locale(harness: Harness):
+async def test_a_first_time_member_reads_it_in_japanese(harness: Harness):
     reply = await harness.ask("help", user=harness.world.member, locale="ja")
-    assert reply.embeds[0]["title"] == "姉妹都市交流協会ボット"
-    assert "はじめかた" in reply.text
-    assert (
-        "このボットでできることと、はじめかた" in reply.text
-    )  # the command's Japanese description
+    text = reply.text
+    year = fiscal_year(harness)
+    assert reply.embeds[0]["title"] == "ボットの使い方"
+    assert in_order(
+        text, "**会員登録**", "**訪問の登録**", "**レポートの提出**", "**審査**", "**旅費助成**"
+    )
+    assert "旅費助成3,000円を受け取れます" in text and "各都市につき年度ごとに1名" in text
+    assert "承認されたレポートのうち最も早く提出された方が受け取ります" in text
+    assert f"今年度は{year}年4月1日〜{year + 1}年3月31日です。" in text
+    assert "日本語は300〜600字、英語は300〜600語です" in text
+    assert "半角の「/」" in text and "ダイレクトメッセージ" in text and "タップ" in text
+    assert f"{mention(harness, 'trip log')} で、都市と日付を登録します" in text
+    for path in MEMBER_COMMANDS:
+        assert mention(harness, path) in text, path
+    assert "スタッフ向け" not in text and "管理者向け" not in text
+    assert not re.search(r"\d{4}-\d{2}-\d{2}|渡航|補助|[()]", text)
+    assert len(shown(text)) < PHONE_SCREENFULS["ja"], len(shown(text))
 
 
-async def test_help_shows_admin_commands_to_an_admin(harness: Harness):
-    reply = await harness.ask("help", user=harness.world.admin)
-    assert "For administrators" in reply.text
-    assert "`/setup rules`" in reply.text
+async def test_staff_see_their_commands_and_admins_theirs(harness: Harness):
+    await harness.configure()
+    staff = await harness.ask("help", user=harness.world.staff, locale="ja")
+    assert "スタッフ向け" in staff.text and "サーバー管理者向け" not in staff.text
+    assert f"{mention(harness, 'member add')}　会員を登録・更新します" in staff.text
+    assert mention(harness, "subsidy ledger") in staff.text
+    assert "</setup" not in staff.text
+    admin = await harness.ask("help", user=harness.world.admin)
+    assert "For staff" in admin.text and "For server administrators" in admin.text
+    assert f"{mention(harness, 'setup rules')} — Year start, subsidy amount" in admin.text
+    # the staff's commands come in the order they meet them: the registry before the ledger
+    staff_part = admin.text[admin.text.index("For staff") :]
+    assert in_order(staff_part, "</member add", "</subsidy ledger", "</city export", "</setup show")
 
 
-async def test_unknown_locale_falls_back_to_the_guild_language(harness: Harness):
-    await harness.ask("setup rules", user=harness.world.admin, language="ja")
+async def test_without_command_ids_commands_are_named_as_the_readers_discord_names_them(
+    harness: Harness,
+):
+    COMMAND_IDS.replace({})
+    ja = await harness.ask("help", user=harness.world.member, locale="ja")
+    assert "/旅行 登録 で、都市と日付を登録します" in ja.text
+    assert "/trip" not in ja.text
+    en = await harness.ask("help", user=harness.world.member)
+    assert "**Log your trip**: /trip log, with the city" in en.text
+
+
+async def test_an_unknown_locale_reads_the_servers_language(harness: Harness):
     reply = await harness.ask("help", user=harness.world.member, locale="fr")
-    assert "はじめかた" in reply.text
-    reply = await harness.ask("help", user=harness.world.member, locale="en-GB")
-    assert "How to start" in reply.text
+    assert "参加の流れ" in reply.text  # the KIFA preset starts in Japanese
+    await harness.ask("setup rules", user=harness.world.admin, language="en")
+    reply = await harness.ask("help", user=harness.world.member, locale="fr")
+    assert "How it works" in reply.text
+    reply = await harness.ask("help", user=harness.world.member, locale="ja")
+    assert "参加の流れ" in reply.text
 
 
 async def test_help_works_in_direct_messages(harness: Harness):
     interaction = await harness.command("help", user=harness.world.member, in_guild=False)
-    reply = await interaction.reply()
-    assert "How to start" in reply.text
+    reply: Message = await interaction.reply()
+    assert "How it works" in reply.text and "¥3,000" in reply.text
+    assert "For staff" not in reply.text

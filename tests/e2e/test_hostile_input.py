@@ -17,6 +17,7 @@ import pytest
 
 from tests.e2e.fake_discord.interactions import STRING, SUB_COMMAND, SUB_COMMAND_GROUP
 from tests.e2e.harness import Harness, Message
+from tests.e2e.invariants import assert_nothing_pings
 from tests.e2e.reporting import ENGLISH_400, member_with_trip, report_id, review_post, submit
 
 CORPUS = [
@@ -150,20 +151,6 @@ async def test_every_modal_field_takes_hostile_input(
     assert_stored_clean(harness)
 
 
-def assert_nothing_pings(harness: Harness) -> None:
-    """Every message the bot sent allows no mention but, on review posts, the staff role."""
-    staff_role = harness.world.guild.role("Staff").id
-    for call in harness.fake.calls:
-        body = call.body if isinstance(call.body, dict) else {}
-        message = body.get("data") if "type" in body else body
-        if not isinstance(message, dict) or not ("content" in message or "embeds" in message):
-            continue
-        allowed = message.get("allowed_mentions")
-        assert allowed is not None, f"{call.method} {call.path} may ping"
-        assert allowed.get("parse") == [] and allowed.get("roles", []) in ([], [staff_role])
-        assert not allowed.get("users") and not allowed.get("replied_user")
-
-
 def assert_stored_clean(harness: Harness) -> None:
     assert harness.query("PRAGMA integrity_check") == [("ok",)]
     assert harness.query("SELECT count(*) FROM members")[0][0] >= 1  # the tables are all there
@@ -176,7 +163,8 @@ def assert_stored_clean(harness: Harness) -> None:
         ("grants", "paid_method"),
         ("report_drafts", "body"),
         ("membership_periods", "number"),
-        ("members", "display_name"),
+        ("members", "name"),
+        ("members", "name_reading"),
     ]:
         for (value,) in harness.query(f"SELECT {column} FROM {table} WHERE {column} IS NOT NULL"):
             assert clean(value), f"{table}.{column} stored {value[:80]!r}"

@@ -79,7 +79,7 @@ async def test_a_long_import_shows_progress_while_others_are_answered(harness: H
     assert f"会員名簿（{ROWS}名）" in json.dumps(answer.body, ensure_ascii=False)
     table = list(csv.reader(io.StringIO(answer.files["members.csv"].decode("utf-8-sig"))))
     assert len(table) == ROWS + 1
-    assert [row[0] for row in table[1:]] == [str(FIRST_USER + n) for n in range(ROWS)]
+    assert [row[-1] for row in table[1:]] == [str(FIRST_USER + n) for n in range(ROWS)]  # user id
 
 
 async def test_an_import_killed_half_way_ends_as_one_import_when_run_again(harness: Harness):
@@ -129,12 +129,13 @@ async def test_a_city_import_is_written_in_chunks_and_drops_the_cities_it_no_lon
     world = harness.world
     await harness.configure()
     await harness.ask("city list", user=world.member)  # the preset's cities are written
-    kifa = [c.to_dict() for c in presets.load("kifa").cities]
+    preset = presets.load("kifa")
+    kifa = [c.to_dict() for c in preset.cities]
     many = [
         {**kifa[n % len(kifa)], "slug": f"city-{n}", "name_en": f"City {n}"} for n in range(250)
     ]
     many[0] = kifa[0]  # Pontiac stays; the other preset cities are dropped
-    data = json.dumps({"cities": many}).encode()
+    data = json.dumps({**preset.association.to_dict(), "cities": many}).encode()
     importing = await harness.command(
         "city import", user=world.staff, file=Attachment("cities.json", data, "application/json")
     )

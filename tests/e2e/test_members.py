@@ -125,13 +125,17 @@ async def test_member_list_shows_the_registry_with_a_csv(harness: Harness):
     await harness.register(world.member2)
     reply = await harness.ask("member list", user=world.staff)
     assert "Member registry (2)" in reply.text
-    assert f"<@{world.member.id}> · =A-1" in reply.text
+    assert f"Member (Discord display name) · <@{world.member.id}> · =A-1" in reply.text
     call = next(c for c in harness.fake.calls if c.files.get("members.csv"))
     text = call.files["members.csv"].decode("utf-8-sig")
     table = list(csv.reader(io.StringIO(text)))
-    assert table[0][:3] == ["discord_user_id", "display_name", "membership_number"]
-    assert table[1][0] == str(world.member.id) and table[1][2] == "'=A-1"  # no formula
-    assert table[1][5] == "active" and len(table) == 3
+    assert table[0] == [
+        "Name", "Reading", "Name source", "Membership number", "Since", "Expires", "Status",
+        "Discord user ID",
+    ]  # fmt: skip
+    assert table[1][0] == "Member" and table[1][2] == "Discord display name"
+    assert table[1][3] == "'=A-1"  # no formula
+    assert table[1][6] == "active" and table[1][7] == str(world.member.id) and len(table) == 3
 
 
 async def test_member_import_keeps_good_rows_reports_bad_ones_and_is_idempotent(
@@ -153,7 +157,7 @@ async def test_member_import_keeps_good_rows_reports_bad_ones_and_is_idempotent(
     reply = await interaction.reply()
     assert (await interaction.callback()).body["type"] == 5  # deferred before the work
     assert "2 registered, 0 renewed, 0 unchanged, 3 rows with problems" in reply.content
-    assert "Line 3: “not-a-number” is not a Discord user id" in reply.content
+    assert "Line 3: “not-a-number” is not a Discord user ID" in reply.content
     assert "Line 4: “2027-02-30” is not a date that exists" in reply.content
     assert "Line 5: this user is already listed on line 2." in reply.content
     again = await (
@@ -185,7 +189,7 @@ async def test_member_import_reads_a_shift_jis_file_with_japanese_headers(harnes
             "member import", user=world.staff, locale="ja", file=Attachment("m.csv", data)
         )
     ).reply()
-    assert "新規登録 1件" in reply.content
+    assert "新規登録1名" in reply.content
     assert rows(harness, "SELECT number, expires FROM membership_periods") == [
         ("草津-7", "2027-03-31")
     ]

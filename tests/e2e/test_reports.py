@@ -27,15 +27,17 @@ async def test_happy_path_from_submit_to_announcement(harness: Harness):
     reply = await submit(harness, world.member, trip, ENGLISH_400, title="Summer in Pontiac")
     assert reply.ephemeral
     assert reply.content.startswith("Received, thank you! Report #")
-    assert "(400 long)" in reply.content
+    assert "its length is 400 words (300–600)" in reply.content
     rid = report_id(reply)
     post = await review_post(harness, rid)
     staff_role = world.guild.role("Staff")
     assert post.content.startswith(staff_role.mention)
     assert post.data["allowed_mentions"] == {"parse": [], "roles": [staff_role.id]}
     assert "Summer in Pontiac" in post.text and f"<@{world.member.id}>" in post.text
-    assert "Pontiac · 3–10 August" in post.text and "400 (accepted: 300–600)" in post.text
-    assert custom_ids(post.data) == [f"report:{rid}:{a}" for a in ("approve", "changes", "reject")]
+    assert "Pontiac · 3–10 August" in post.text and "400 words (300–600)" in post.text
+    assert custom_ids(post.data) == [
+        f"report:{rid}:{a}" for a in ("approve", "nosubsidy", "changes", "reject")
+    ]
 
     click = await harness.click(post, f"report:{rid}:approve", user=world.staff)
     answer = await click.reply()
@@ -68,7 +70,7 @@ async def test_a_too_short_report_is_refused_with_its_count_and_given_back(harne
     short = "We had a wonderful time in Pontiac with our host families."
     reply = await submit(harness, world.member, trip, short)
     assert reply.ephemeral
-    assert reply.content.startswith("Your report is 11 long; reports need 300 to 600")
+    assert reply.content.startswith("Your report is too short: 11 words (300–600).")
     assert harness.query("SELECT count(*) FROM reports") == [(0,)]
     [button] = custom_ids(reply.data)
     reopened = await (await harness.click(reply, button, user=world.member)).modal()
@@ -87,9 +89,9 @@ async def test_an_about_400_character_japanese_report_is_accepted(harness: Harne
     trip = await member_with_trip(harness)
     reply = await submit(harness, world.member, trip, JAPANESE_400, locale="ja")
     assert reply.content.startswith("受け付けました")
-    assert "（375字）" in reply.content
+    assert "長さは375字（300〜600字）です" in reply.content
     post = await review_post(harness, report_id(reply))
-    assert "375 (accepted: 300–600)" in post.text  # the guild's language: English
+    assert "375 characters (300–600)" in post.text  # the guild's language: English
     too_long = (
         await submit(harness, world.member2, trip, JAPANESE_400 * 2, locale="ja") if False else None
     )
@@ -116,10 +118,11 @@ async def test_resubmission_after_changes_requested_keeps_the_report_and_shows_t
     assert "asked for changes" in dm["content"] and "Please add a photo caption." in dm["content"]
     status = await harness.ask("report status", user=world.member)
     assert "sent back for changes" in status.text and "Please add a photo caption." in status.text
+    assert "400 words (300–600)" in status.text
 
     form = await (await harness.command("report submit", user=world.member, trip=trip)).modal()
     shown = str(form["components"])
-    assert "Staff asked for changes: Please add a photo caption." in shown
+    assert "Staff asked for changes.\\nReason: Please add a photo caption." in shown
     assert "First draft" in shown and ENGLISH_400 in shown
     reply = await (
         await harness.submit_modal(form, {"title": "Second draft"}, user=world.member)
@@ -324,13 +327,13 @@ async def test_trip_list_shows_report_states_and_an_approved_trip_cannot_be_canc
     trip = await member_with_trip(harness)
     rid = report_id(await submit(harness, world.member, trip, ENGLISH_400))
     listing = await harness.ask("trip list", user=world.member)
-    assert "report awaiting review" in listing.text
+    assert "report under review" in listing.text
     refused = await harness.ask("trip cancel", user=world.member, trip=trip)
-    assert "Withdraw the report first" in refused.content
+    assert "can be withdrawn with </report withdraw:" in refused.content
     post = await review_post(harness, rid)
     await (await harness.click(post, f"report:{rid}:approve", user=world.staff)).reply()
     listing = await harness.ask("trip list", user=world.member, locale="ja")
-    assert "レポート：承認" in listing.text
+    assert "レポート：承認済み" in listing.text
     refused = await harness.ask("trip cancel", user=world.member, trip=trip)
     assert "can no longer be cancelled" in refused.content
     assert await harness.autocomplete("report submit", "trip", "", user=world.member) == []

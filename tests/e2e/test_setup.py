@@ -15,7 +15,7 @@ def stored_settings(harness: Harness) -> dict | None:
 async def test_setup_show_for_an_admin_gives_the_defaults(harness: Harness):
     reply = await harness.ask("setup show", user=harness.world.admin)
     assert reply.ephemeral
-    assert "starts on 1 April" in reply.text
+    assert "Year starts on\n1 April" in reply.text
     assert "¥3,000" in reply.text
     assert "300–600" in reply.text
     assert stored_settings(harness) is None  # reading changes nothing
@@ -23,7 +23,7 @@ async def test_setup_show_for_an_admin_gives_the_defaults(harness: Harness):
 
 async def test_setup_show_in_japanese(harness: Harness):
     reply = await harness.ask("setup show", user=harness.world.admin, locale="ja")
-    assert "4月1日から" in reply.text
+    assert "年度の始まり\n4月1日" in reply.text
     assert "3,000円" in reply.text
 
 
@@ -54,9 +54,11 @@ async def test_setup_refused_for_a_member_changes_nothing(harness: Harness):
             "setup channels", user=user, moderation=world.guild.channel("general")
         )
         assert reply.ephemeral
-        assert reply.content == "Only server administrators (Manage Server) can do this."
+        assert reply.content == (
+            "Only server administrators (with the Manage Server permission) can do this."
+        )
     reply = await harness.ask("setup rules", user=world.member, locale="ja", amount=0)
-    assert "サーバー管理者" in reply.content
+    assert "サーバーの管理者" in reply.content
     assert stored_settings(harness) is None
 
 
@@ -64,6 +66,11 @@ async def test_setup_channels_refuses_a_channel_the_bot_cannot_post_in(harness: 
     channel = harness.world.guild.channel("read-only")
     reply = await harness.ask("setup channels", user=harness.world.admin, announcements=channel)
     assert "I cannot post in" in reply.content and "Send Messages" in reply.content
+    ja = await harness.ask(
+        "setup channels", user=harness.world.admin, locale="ja", announcements=channel
+    )
+    assert "ボットに次の権限がありません：メッセージを送信" in ja.content
+    assert ", " not in ja.content
     assert stored_settings(harness) is None
 
 
@@ -106,8 +113,8 @@ async def test_setup_rules_validates_and_saves(harness: Harness):
         max_length=800,
         deadline_days=30,
     )
-    assert "starts on 1 January" in reply.text and "¥5,000" in reply.text
-    assert "30 days after the trip" in reply.text
+    assert "Year starts on\n1 January" in reply.text and "¥5,000" in reply.text
+    assert "30 days after the last day of the trip" in reply.text
     stored = stored_settings(harness)
     assert (
         stored["fiscal_year_start_month"],
@@ -129,10 +136,13 @@ async def test_staff_role_holders_are_staff_but_not_admins(harness: Harness):
     reply = await harness.ask("help", user=world.staff)
     assert "For staff" not in reply.text or "For administrators" not in reply.text
     reply = await harness.ask("setup show", user=world.staff)
-    assert reply.content == "Only server administrators (Manage Server) can do this."
+    assert (
+        reply.content
+        == "Only server administrators (with the Manage Server permission) can do this."
+    )
 
 
 async def test_setup_in_direct_messages_is_refused_politely(harness: Harness):
     interaction = await harness.command("setup show", user=harness.world.admin, in_guild=False)
     reply = await interaction.reply()
-    assert reply.content == "This command works only inside the association's server."
+    assert reply.content == "This command works only inside the association's Discord server."

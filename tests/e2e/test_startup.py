@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import sqlite3
 
+from bot.i18n.mentions import COMMAND_IDS
 from tests.e2e.fake_discord.interactions import command_data, envelope
 from tests.e2e.harness import Harness
 
@@ -24,7 +26,7 @@ async def test_restart_on_a_migrated_database_does_not_sync_again(harness: Harne
     assert len(harness.fake.command_syncs) == 1
     assert harness.fake.identifies == 2
     reply = await harness.ask("help", user=harness.world.member)
-    assert "How to start" in reply.text
+    assert "How it works" in reply.text
 
 
 async def test_start_on_a_database_migrated_beforehand(fake_discord, database_path):
@@ -38,12 +40,42 @@ async def test_start_on_a_database_migrated_beforehand(fake_discord, database_pa
     await h.start()
     try:
         reply = await h.ask("help", user=h.world.guest, locale="ja")
-        assert "はじめかた" in reply.text
+        assert "参加の流れ" in reply.text
     finally:
         await h.stop()
     with sqlite3.connect(database_path) as conn:
         assert conn.execute("PRAGMA user_version").fetchone()[0] == len(load_migrations())
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def stored_ids(h: Harness) -> dict[str, int]:
+    [(value,)] = h.query("SELECT value FROM bot_state WHERE key = 'commands.ids.global'")
+    return json.loads(value)
+
+
+def synced_ids(h: Harness) -> dict[str, int]:
+    return {name: int(c["id"]) for name, c in h.fake.scoped_commands[None].items()}
+
+
+async def test_the_command_ids_are_learned_at_sync_and_read_once_at_a_start_without_sync(
+    harness: Harness,
+):
+    assert stored_ids(harness) == synced_ids(harness) == COMMAND_IDS.known()
+    assert "trip" in COMMAND_IDS.known()
+    reads = [c for c in harness.fake.calls if c.method == "GET" and c.path.endswith("/commands")]
+    assert reads == []  # the sync's answer carried them
+    COMMAND_IDS.replace({})
+    await harness.restart()
+    reads = [c for c in harness.fake.calls if c.method == "GET" and c.path.endswith("/commands")]
+    assert len(reads) == 1 and len(harness.fake.command_syncs) == 1
+    assert COMMAND_IDS.known() == synced_ids(harness)
+
+
+async def test_without_an_answer_from_discord_the_stored_ids_are_used(harness: Harness):
+    COMMAND_IDS.replace({})
+    harness.fake.fail("GET", r"/applications/\d+/commands", 503, times=10)
+    await harness.restart()
+    assert COMMAND_IDS.known() == stored_ids(harness) == synced_ids(harness)
 
 
 async def test_start_stops_with_a_clear_message_when_waiting_messages_have_no_renderer(

@@ -49,7 +49,7 @@ async def test_a_later_report_approved_first_waits_for_the_earlier_one(harness: 
     await approve(harness, second)
     check = await harness.ask("subsidy check", user=world.guest, city="pontiac", year=year)
     assert check.content.startswith(
-        f"Pontiac, FY{year} (1 April {year} – 31 March {year + 1}): reserved"
+        f"Pontiac, {year} (1 April {year} – 31 March {year + 1}): held for a report that is still"
     )
     mine = await harness.ask("subsidy mine", user=world.member2)
     assert "approved; 1 earlier report(s) still under review come first" in mine.content
@@ -63,7 +63,7 @@ async def test_a_later_report_approved_first_waits_for_the_earlier_one(harness: 
     mine = await harness.ask("subsidy mine", user=world.member2, locale="ja")
     assert "ほかの会員のレポートが先に承認されました" in mine.content
     mine = await harness.ask("subsidy mine", user=world.member)
-    assert "granted, not yet paid" in mine.content
+    assert "granted: ¥3,000, not yet paid" in mine.content
 
 
 async def test_rejecting_the_earlier_report_hands_the_subsidy_on(harness: Harness):
@@ -116,7 +116,7 @@ async def test_ledger_paid_and_void_hand_the_grant_to_the_next_in_line(harness: 
     voided = await harness.ask(
         "subsidy void", user=world.staff, grant=choice["value"], reason="Paid twice by mistake"
     )
-    assert "voided" in voided.content and f"#{second}" in voided.content
+    assert "cancelled" in voided.content and f"#{second}" in voided.content
     rows = harness.query("SELECT report_id, state, void_reason FROM grants ORDER BY id")
     assert rows == [(int(first), "void", "Paid twice by mistake"), (int(second), "granted", None)]
     [choice] = await harness.autocomplete("subsidy paid", "grant", "", user=world.staff)
@@ -127,7 +127,7 @@ async def test_ledger_paid_and_void_hand_the_grant_to_the_next_in_line(harness: 
     )
     assert "only a granted, unpaid grant" in again.content
     ledger = await harness.ask("subsidy ledger", user=world.staff, year=year)
-    assert f"Subsidy ledger, FY{year}" in ledger.text and "¥3,000 · paid" in ledger.text
+    assert f"Subsidy ledger, {year} (1 April" in ledger.text and "¥3,000 · paid" in ledger.text
     call = next(c for c in harness.fake.calls if c.files.get(f"ledger-{year}.csv"))
     data = call.files[f"ledger-{year}.csv"]
     assert data.startswith(b"\xef\xbb\xbf")

@@ -27,7 +27,7 @@ async def test_a_member_logs_a_trip_in_any_common_date_form(harness: Harness):
         city="kanonji",
         start=f"{last_year}年9月1日",
     )
-    assert ja.content.startswith(f"旅行を登録しました：観音寺市 · {last_year}年9月1日。")
+    assert ja.content.startswith(f"訪問を登録しました：観音寺市（{last_year}年9月1日）。")
     reiwa = await harness.ask(
         "trip log", user=world.member, city="xuhui", start=f"R{last_year - 2018}.10.5"
     )
@@ -99,7 +99,7 @@ async def test_guests_and_lapsed_members_are_told_how_to_become_members(harness:
     reply = await harness.ask("trip log", user=world.guest, city="pontiac", start="2026-08-03")
     assert "Ask the association office to register you" in reply.content
     ja = await harness.ask("trip list", user=world.guest, locale="ja")
-    assert "会員登録を依頼してください" in ja.content
+    assert "事務局に会員登録をお申し込みください" in ja.content
     await harness.register(world.member)
     await harness.ask("member remove", user=world.staff, options={"user": world.member})
     lapsed = await harness.ask("trip log", user=world.member, city="pontiac", start="2026-08-03")
@@ -134,7 +134,7 @@ async def test_trip_list_cancel_and_autocomplete(harness: Harness):
     ja_choices = await harness.autocomplete(
         "trip cancel", "trip", "", user=world.member, locale="ja"
     )
-    assert ja_choices[1]["name"] == f"ポンティアック市 · {year}年8月3日〜10日"
+    assert ja_choices[1]["name"] == f"ポンティアック市（{year}年8月3日〜10日）"
     others = await harness.autocomplete("trip cancel", "trip", "", user=world.member2)
     assert [c["name"] for c in others] == [f"Xuhui District · 1 July {year}"]
     cancelled = await harness.ask("trip cancel", user=world.member, trip=choices[0]["value"])

@@ -130,6 +130,7 @@ class Channel:
 class Member:
     user: User
     roles: list[Role] = field(default_factory=list)
+    nick: str | None = None
 
     @property
     def id(self) -> int:
@@ -142,7 +143,7 @@ class Member:
             "deaf": False,
             "mute": False,
             "flags": 0,
-            "nick": None,
+            "nick": self.nick,
             "avatar": None,
             "pending": False,
             "communication_disabled_until": None,

@@ -98,6 +98,19 @@ def now_iso() -> str:
     return datetime.now(UTC).isoformat()
 
 
+def _stored_attachment(channel_id: int, sent: dict) -> dict:
+    """An attachment as Discord returns it once stored (discord.py needs its size and url)."""
+    attachment_id = snowflake()
+    url = f"https://cdn.discordapp.com/attachments/{channel_id}/{attachment_id}/{sent['filename']}"
+    return {
+        "id": str(attachment_id),
+        "filename": sent["filename"],
+        "size": sent.get("size", 0),
+        "url": url,
+        "proxy_url": url,
+    }
+
+
 class FakeDiscord:
     def __init__(self, world: World | None = None) -> None:
         self.world = world or World.association()
@@ -106,6 +119,8 @@ class FakeDiscord:
         self.failures: list[Failure] = []
         self.messages: dict[int, dict] = {}  # message id -> message payload
         self.commands: dict[str, dict] = {}  # synced command name -> definition
+        # what GET .../commands lists: per scope (None: global, else a guild id), name -> command
+        self.scoped_commands: dict[int | None, dict[str, dict]] = {}
         self.command_syncs: list[tuple[int | None, list[dict]]] = []
         self.identifies = 0
         self.resumes = 0
@@ -113,6 +128,7 @@ class FakeDiscord:
         self.dm_channels: dict[int, User] = {}  # DM channel id -> its user
         self.files: dict[str, bytes] = {}  # CDN path -> bytes of an attachment users "uploaded"
         self.listeners: list[Callable[[Call], None]] = []  # told of every call as it is handled
+        self.member_requests: list[dict] = []  # Request Guild Members (op 8) the bot sent
         self._changed = asyncio.Condition()
         self._ws: web.WebSocketResponse | None = None
         self._seq = itertools.count(1)
@@ -162,6 +178,8 @@ class FakeDiscord:
                 self._session = []  # a new session: what the old one missed is gone
                 self._ws = ws
                 await self._send_ready(ws)
+            elif frame["op"] == 8:
+                await self._members_chunk(ws, frame["d"])
             elif frame["op"] == 6:
                 self.resumes += 1
                 # Discord replays what the session missed while it was away, then RESUMED. Events
@@ -176,6 +194,40 @@ class FakeDiscord:
         if self._ws is ws:
             self._ws = None
         return ws
+
+    async def _members_chunk(self, ws: web.WebSocketResponse, request: dict) -> None:
+        """Request Guild Members (op 8): the members whose username, global name or server
+        nickname starts with the query (as Discord matches it), in one GUILD_MEMBERS_CHUNK. A
+        prefix query needs no privileged intent; the whole list (an empty query) would."""
+        self.member_requests.append(request)
+        guild = self.world.guild
+        query = (request.get("query") or "").casefold()
+        limit = request.get("limit") or 100
+        if not query and not request.get("user_ids"):
+            await ws.close(code=4013, message=b"Disallowed intent(s).")
+            return
+        wanted = {int(i) for i in request.get("user_ids") or []}
+        found = [
+            m
+            for m in guild.members
+            if (wanted and m.user.id in wanted)
+            or (
+                query
+                and any(
+                    (name or "").casefold().startswith(query)
+                    for name in (m.user.name, m.user.name.title(), m.nick)
+                )
+            )
+        ][:limit]
+        chunk = {
+            "guild_id": str(guild.id),
+            "members": [m.payload() for m in found],
+            "chunk_index": 0,
+            "chunk_count": 1,
+        }
+        if request.get("nonce"):
+            chunk["nonce"] = request["nonce"]
+        await self._dispatch(ws, "GUILD_MEMBERS_CHUNK", chunk)
 
     async def _send_ready(self, ws: web.WebSocketResponse) -> None:
         guilds = self.world.guilds
@@ -346,11 +398,11 @@ class FakeDiscord:
                 }
             )
         if match := re.fullmatch(r"/applications/\d+(?:/guilds/(\d+))?/commands", p):
+            scope = int(match.group(1)) if match.group(1) else None
             if m == "PUT":
-                return self._sync_commands(
-                    int(match.group(1)) if match.group(1) else None, call.body
-                )
-            return json_response(list(self.commands.values()))
+                return self._sync_commands(scope, call.body)
+            if m == "GET":
+                return json_response(list(self.scoped_commands.get(scope, {}).values()))
         if m == "POST" and (match := re.fullmatch(r"/interactions/(\d+)/([^/]+)/callback", p)):
             return self._interaction_callback(match.group(2), call.body)
         if match := re.fullmatch(r"/webhooks/\d+/([^/]+)(?:/messages/([^/]+))?", p):
@@ -390,20 +442,24 @@ class FakeDiscord:
         return web.Response(status=204)
 
     def _sync_commands(self, guild_id: int | None, payload: list[dict]) -> web.Response:
+        """Bulk overwrite, as Discord does it: a command keeps its id while its name stays."""
         self.command_syncs.append((guild_id, payload))
-        synced = []
+        before = self.scoped_commands.get(guild_id, {})
+        scope: dict[str, dict] = {}
         for command in payload:
+            kept = before.get(command["name"])
             stored = {
                 **command,
-                "id": str(snowflake()),
+                "id": kept["id"] if kept else str(snowflake()),
                 "application_id": str(self.application_id),
                 "version": str(snowflake()),
             }
             if guild_id:
                 stored["guild_id"] = str(guild_id)
             self.commands[command["name"]] = stored
-            synced.append(stored)
-        return json_response(synced)
+            scope[command["name"]] = stored
+        self.scoped_commands[guild_id] = scope
+        return json_response(list(scope.values()))
 
     # Interaction replies, kept by token so a test can read everything said to one interaction.
     def _new_message(self, channel_id: int, body: dict | None, **extra: Any) -> dict:
@@ -416,7 +472,9 @@ class FakeDiscord:
             "content": body.get("content") or "",
             "embeds": body.get("embeds") or [],
             "components": body.get("components") or [],
-            "attachments": body.get("attachments") or [],
+            "attachments": [
+                _stored_attachment(channel_id, a) for a in body.get("attachments") or []
+            ],
             "flags": body.get("flags") or 0,
             "allowed_mentions": body.get("allowed_mentions"),
             "timestamp": now_iso(),
@@ -484,6 +542,8 @@ class FakeDiscord:
             for msg in self.messages.values()
             if msg.get("interaction_token") == token and not msg.get("followup")
         ]
+        if not original and "message" in interaction:  # a component's: the message it is on
+            original = [self.messages[int(interaction["message"]["id"])]]
         target = (
             original[0]
             if message_id == "@original" and original

@@ -42,21 +42,50 @@ def test_japanese_counts_characters(text: str) -> None:
     assert count_units(text) == len(text)
 
 
-def test_out_of_range_says_the_count_and_the_range() -> None:
+def test_out_of_range_says_the_count_its_unit_and_the_range() -> None:
     with pytest.raises(DomainError) as short:
-        rules.check_length(299, 300, 600)
+        rules.check_length(rules.Length(299, rules.WORDS, 300, 600))
     assert short.value.key == "report.too_short"
-    assert short.value.params == {"count": 299, "min": 300, "max": 600}
+    assert short.value.params == {"length": rules.Length(299, rules.WORDS, 300, 600)}
     with pytest.raises(DomainError) as long:
-        rules.check_length(601, 300, 600)
+        rules.check_length(rules.Length(601, rules.CHARACTERS, 300, 600))
     assert long.value.key == "report.too_long"
-    rules.check_length(300, 300, 600)
-    rules.check_length(600, 300, 600)
+    rules.check_length(rules.Length(300, rules.WORDS, 300, 600))
+    rules.check_length(rules.Length(600, rules.WORDS, 300, 600))
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [
+        ("草津市から観音寺市へ行きました。", rules.CHARACTERS),
+        ("We visited Pontiac in August.", rules.WORDS),
+        ("ポンティアック市でHenry Ford Museumに行きました。", rules.CHARACTERS),
+        ("We ate 草津 food in Pontiac with friends", rules.WORDS),
+        ("", rules.WORDS),
+    ],
+)
+def test_a_length_is_told_in_the_unit_most_of_the_text_is_counted_in(text: str, unit: str):
+    assert rules.length_unit(text) == unit
+    assert rules.measure(text, 1, 9) == rules.Length(count_units(text), unit, 1, 9)
 
 
 def report(state: str) -> Report:
     return Report(
-        1, 1, 2, 3, state, None, "text", 400, "en", NOW, NOW, decided_by=9, decided_at=NOW
+        1,
+        1,
+        2,
+        3,
+        state,
+        None,
+        "text",
+        400,
+        "en",
+        NOW,
+        NOW,
+        5,
+        NOW.date(),
+        decided_by=9,
+        decided_at=NOW,
     )
 
 

@@ -45,3 +45,12 @@ def test_explanations() -> None:
     outsider = candidate(3, "approved", 9, member_on_trip_start=False)
     why = explain(outsider, holder([outsider]), ahead=0)
     assert why.key == "subsidy.why.not_member_on" and why.params == {"day": date(2025, 8, 3)}
+
+
+def test_a_report_approved_without_the_subsidy_leaves_the_line() -> None:
+    later = candidate(2, "approved", 5)
+    waived = candidate(1, "approved_no_subsidy", 0)
+    assert holder([later, waived]) == rules.Outcome(rules.GRANTED, later)
+    assert holder([waived]).state == rules.OPEN
+    why = explain(waived, holder([later, waived]), ahead=0)
+    assert why.key == "subsidy.why.approved_no_subsidy"

@@ -4,6 +4,8 @@ import re
 
 import pytest
 
+from bot.domain.errors import Phrase, Term
+from bot.domain.reports import CHARACTERS, WORDS, Length
 from bot.i18n.catalogue import Catalogue, catalogue, command_localisations
 
 
@@ -56,3 +58,29 @@ def test_command_localisations_fit_discord_limits(key):
         assert 1 <= len(text) <= 100
     else:
         assert 1 <= len(text) <= 100, key
+
+
+def test_values_read_in_the_readers_language():
+    """Lists join as the language joins them; a Term or Phrase is a message of its own; a report
+    length says its count, unit and range."""
+    cat = catalogue()
+    names = (Term("permission.view_channel"), Term("permission.send_messages"))
+    assert "チャンネルを見る、メッセージを送信" in cat.text(
+        "ja", "setup.channels.cannot_post", channel="#x", permissions=names
+    )
+    assert "View Channel, Send Messages" in cat.text(
+        "en", "setup.channels.cannot_post", channel="#x", permissions=names
+    )
+    limit = Phrase("city.import.detail.cities", {"count": 1000})
+    assert cat.text("ja", "city.import.problem.length", field="cities", detail=limit) == (
+        "• cities：長すぎます。1,000都市までにしてください"
+    )
+    assert cat.text("ja", "report.length_value", length=Length(412, CHARACTERS, 300, 600)) == (
+        "412字（300〜600字）"
+    )
+    assert cat.text("ja", "report.length_value", length=Length(352, WORDS, 300, 600)) == (
+        "352語（300〜600語）"
+    )
+    assert cat.text("en", "report.length_value", length=Length(1200, WORDS, 300, 4000)) == (
+        "1,200 words (300–4,000)"
+    )
