@@ -23,6 +23,7 @@ from bot.files.csv_file import csv_file
 from bot.i18n import t
 from bot.interactions import Speaker, guild_id, services
 from bot.outbox import Rendered
+from bot.progress import ProgressReply
 from bot.services.subsidy import CityYear, Summary
 from bot.services.transitions import SUBSIDY_DM
 from bot.subsidy_text import payee, standing_text
@@ -181,9 +182,11 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         year: app_commands.Range[int, 2000, 2100] | None = None,
     ) -> None:
         say = await Speaker.of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
         svc = services(interaction)
         fiscal = await svc.subsidy.fiscal_year(guild_id(interaction), year)
-        grants = await svc.subsidy.ledger(guild_id(interaction), fiscal.year)
+        reply = ProgressReply(say, "progress.grants")
+        grants = await svc.subsidy.ledger(guild_id(interaction), fiscal.year, reply.update)
         names = {
             slug: c.name(say.language)
             for slug, c in (await svc.cities.by_slug(guild_id(interaction))).items()
@@ -206,7 +209,7 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
             for slug, c in (await svc.cities.by_slug(guild_id(interaction))).items()
         }
         data = ledger_file(language, grants, file_names)
-        await say.send(
+        await reply.send(
             embed=embed, file=discord.File(io.BytesIO(data), filename=f"ledger-{fiscal.year}.csv")
         )
 
