@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.checks import require_staff, staff_only
+from bot.daily import DailyJob
 from bot.domain.clock import TOKYO
 from bot.domain.dates import Span
 from bot.domain.member_csv import ServerMember, lookup_query
@@ -175,22 +176,14 @@ def import_text(say: Speaker, result: ImportResult) -> str:
 class Members(commands.GroupCog, group_name="member", group_description="The member registry"):
     def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
+        # Expiries that fell while the bot was down are handled as soon as it is back.
+        self.daily = DailyJob(bot, DAILY_AT, self.keep_roles_in_step)
 
     async def cog_load(self) -> None:
         self.daily.start()
 
     async def cog_unload(self) -> None:
         self.daily.cancel()
-
-    @tasks.loop(time=DAILY_AT)
-    async def daily(self) -> None:
-        await self.keep_roles_in_step()
-
-    @daily.before_loop
-    async def catch_up(self) -> None:
-        """Expiries that fell while the bot was down are handled as soon as it is back."""
-        await self.bot.wait_until_ready()
-        await self.keep_roles_in_step()
 
     async def keep_roles_in_step(self) -> None:
         members = self.bot.services.members
