@@ -106,10 +106,13 @@ class ReportService:
     # ------------------------------------------------------------------ the member's side
     async def form(self, guild_id: int, user_id: int, trip_ref: str | int) -> Form:
         settings = await self._settings.get(guild_id)
-        async with self._db.read() as conn:
+
+        async def read(conn: Connection) -> tuple[TripView, Report | None, Any]:
             trip = await self._reportable_trip(conn, settings, user_id, trip_ref)
             latest = await reports.latest_for_trip(conn, trip.trip.id)
-            draft = await reports.draft(conn, guild_id, user_id, trip.trip.id)
+            return trip, latest, await reports.draft(conn, guild_id, user_id, trip.trip.id)
+
+        trip, latest, draft = await self._db.run(read, write=False)
         self._check_latest(latest)
         title, body = draft or (None, None)
         sent_back = latest is not None and latest.state in (rules.CHANGES_REQUESTED, rules.REJECTED)
@@ -147,18 +150,23 @@ class ReportService:
             refused = None
         except DomainError as error:
             refused = error
-        async with self._db.transaction() as conn:
+
+        async def write(conn: Connection) -> tuple[TripView, Report | None]:
             trip = await self._reportable_trip(conn, settings, user_id, trip_ref)
-            if refused is None:
-                self._check_latest(await reports.latest_for_trip(conn, trip.trip.id))
-                report = await self._transitions.submit(
-                    conn, guild_id, trip.trip, title, text, units, language
-                )
-            else:  # kept, so that the member's text is not lost
+            if refused is not None:  # kept, so that the member's text is not lost
                 await reports.save_draft(
                     conn, guild_id, user_id, trip.trip.id, title, text, self._clock.now()
                 )
-        if refused is not None:
+                return trip, None
+            self._check_latest(await reports.latest_for_trip(conn, trip.trip.id))
+            report = await self._transitions.submit(
+                conn, guild_id, trip.trip, title, text, units, language
+            )
+            return trip, report
+
+        trip, report = await self._db.run(write)
+        if refused is not None or report is None:
+            assert refused is not None
             raise LengthRefused(refused.key, trip.trip.id, **refused.params)
         return ReportView(report, trip)
 
@@ -271,7 +279,8 @@ class ReportService:
         reason = clean_text(reason, rules.MAX_REASON, multiline=True) if reason else None
         if action in rules.NEEDS_REASON and not reason:
             raise DomainError("report.reason_needed")
-        async with self._db.transaction() as conn:
+
+        async def write(conn: Connection) -> ReportView:
             report = await reports.get(conn, guild_id, report_id)
             if report is None:
                 raise DomainError("report.unknown")
@@ -283,13 +292,17 @@ class ReportService:
                 raise AlreadyDecided(current)
             return (await self._views(conn, guild_id, [decided]))[0]
 
+        return await self._db.run(write)
+
     # ------------------------------------------------------------------ for the renderers
     async def view(self, guild_id: int, report_id: int) -> ReportView:
-        async with self._db.read() as conn:
+        async def read(conn: Connection) -> ReportView:
             report = await reports.get(conn, guild_id, report_id)
             if report is None:
                 raise DomainError("report.unknown")
             return (await self._views(conn, guild_id, [report]))[0]
+
+        return await self._db.run(read, write=False)
 
     async def _views(
         self, conn: Connection, guild_id: int, found: list[Report]
