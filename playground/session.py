@@ -18,9 +18,9 @@ from typing import TYPE_CHECKING, Any
 
 import aiohttp
 from aiohttp import web
-from discord.ext import tasks
 
 from bot.config import Settings
+from bot.daily import DailyJob
 from bot.domain.clock import Clock
 from fake_discord.models import snowflake
 from fake_discord.server import FakeDiscord
@@ -90,6 +90,9 @@ class Playground:
         if fresh:
             await self.set_up()
         self.client.since = snowflake()  # the office's set-up happened before the visitor came
+        # The day's work has run once since the start: "next day" then runs the next day's.
+        caught_up = [job.caught_up.wait() for job in self._daily_jobs()]
+        await asyncio.wait_for(asyncio.gather(*caught_up), START_TIMEOUT)
         self.ready.set()
 
     async def _start_bot(self) -> None:
@@ -160,15 +163,21 @@ class Playground:
         """Move the bot's clock forward a day and run what its daily jobs run (reminders,
         expiries), as they would have run at their hour on that day."""
         self.clock.advance(timedelta(days=1))
+        for job in self._daily_jobs():
+            try:
+                await job.run_now()
+            except Exception:
+                log.exception("A daily job failed")
+
+    def _daily_jobs(self) -> list[DailyJob]:
+        """The work the bot's features do once a day, each cog's own."""
         assert self.bot is not None
-        for cog in list(self.bot.cogs.values()):
-            for value in vars(type(cog)).values():
-                if isinstance(value, tasks.Loop):
-                    job = value.__get__(cog, type(cog))
-                    try:
-                        await job()
-                    except Exception:
-                        log.exception("A daily job of %s failed", type(cog).__name__)
+        return [
+            job
+            for cog in self.bot.cogs.values()
+            for job in vars(cog).values()
+            if isinstance(job, DailyJob)
+        ]
 
     async def stop(self) -> None:
         if self._runner is not None:

@@ -4,6 +4,7 @@ refuses it where Discord's app would not send it."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -106,10 +107,33 @@ async def test_what_discords_app_would_not_send_is_refused_with_the_reason(
         assert refused.status == 400
 
 
-async def test_next_day_moves_the_bots_clock(
+async def test_next_day_moves_the_clock_and_runs_the_days_work(
     playground: Playground, http: aiohttp.ClientSession
 ) -> None:
+    """With reports due 10 days after a trip, a trip that ended 2 days ago is due in 8 days:
+    the next day is 7 days before, and the member's reminder arrives in their DMs."""
+    general = channel_id(playground, "general")
+    rules = {"person": "admin", "language": "en", "channel": general, "command": "setup rules"}
+    async with http.post("/api/command", json={**rules, "options": {"deadline_days": "10"}}) as r:
+        assert r.status == 200, await r.text()
+    ended = (playground.clock.today() - timedelta(days=2)).isoformat()
+    [city] = await playground.client.autocomplete(
+        "member", "en", general, "trip log", {"city": "pon"}, "city"
+    )
+    trip = {"city": city["value"], "start": ended}
+    await playground.client.command("member", "en", general, "trip log", trip)
+    dm = str(playground.fake.dm_channel(playground.fake.world.member))
+    reminders = {"person": "member", "channel": dm}
+
     before = playground.clock.now()
     async with http.post("/api/next-day", json={}) as moved:
         assert moved.status == 200
     assert playground.clock.now() - before >= timedelta(days=1)
+    shown: list[dict] = []
+    async with asyncio.timeout(10):  # the outbox delivers it a moment later
+        while not shown:
+            await asyncio.sleep(0.05)
+            async with http.get("/api/messages", params=reminders) as got:
+                shown = (await got.json())["messages"]
+    [reminder] = shown
+    assert reminder["content"].startswith("Reminder: your report on Pontiac")
