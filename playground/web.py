@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import BodyPartReader, web
+from aiohttp.typedefs import Middleware
 
 from fake_discord.server import Call
 from playground import cast
@@ -112,9 +113,7 @@ async def guard(request: web.Request, handler: Handler) -> web.StreamResponse:
     return response
 
 
-def starting(
-    playground: Playground,
-) -> Callable[[web.Request, Handler], Awaitable[web.StreamResponse]]:
+def starting(playground: Playground) -> Middleware:
     """Until the bot is ready, the page is served and its questions are answered "starting"."""
 
     @web.middleware
