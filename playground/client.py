@@ -56,7 +56,7 @@ OPEN_MODALS_KEPT = 200  # forms opened and not yet sent (Discord forgets them af
 
 class Refused(Exception):
     """Discord's app (or its API) would not send this. ``key`` names the page's explanation in
-    its own table of texts (playground/chrome.toml); ``detail`` says what exactly."""
+    its own table of texts (TEXTS in playground/static/app.js); ``detail`` says what exactly."""
 
     def __init__(self, key: str, detail: str = "") -> None:
         super().__init__(f"{key}: {detail}" if detail else key)
