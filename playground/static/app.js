@@ -466,7 +466,7 @@ function leafCommands() {
   return leaves.sort((a, b) => a.label.localeCompare(b.label));
 }
 
-function showPopup(heading, items, onPick) {
+function showPopup(heading, items, onPick, owner) {
   const popup = $("popup");
   popup.replaceChildren(el("div", { class: "popup-heading", text: heading }));
   if (!items.length) {
@@ -477,7 +477,7 @@ function showPopup(heading, items, onPick) {
     onmousedown: (event) => { event.preventDefault(); onPick(item); },
   }, el("span", { class: "name", text: item.label }), el("span", { class: "description", text: item.description || "" }))));
   popup.hidden = false;
-  state.popup = { items, onPick, index: 0 };
+  state.popup = { items, onPick, index: 0, owner };
 }
 
 function hidePopup() {
@@ -498,7 +498,7 @@ function onMessageInput() {
   if (text.startsWith("/")) {
     const wanted = text.slice(1).trim().toLowerCase();
     const matches = leafCommands().filter((c) => c.label.toLowerCase().includes(wanted) || c.path.includes(wanted));
-    showPopup(t("commands"), matches, chooseCommand);
+    showPopup(t("commands"), matches, chooseCommand, $("message-box"));
   } else {
     hidePopup();
   }
@@ -583,7 +583,9 @@ function optionField(spec) {
       if (spec.autocomplete) suggest(spec, input);
     });
     input.addEventListener("focus", () => { if (spec.autocomplete) suggest(spec, input); });
-    input.addEventListener("blur", () => setTimeout(hidePopup, 100));
+    input.addEventListener("blur", () => setTimeout(() => {
+      if (state.popup && state.popup.owner === input) hidePopup(); // only its own choices
+    }, 100));
     holder.append(input);
   }
   return holder;
@@ -602,14 +604,14 @@ function suggest(spec, input) {
       const { choices } = await api("/api/autocomplete", {
         ...who(), channel: state.channel, command: command.path, options, focused: spec.name,
       });
-      if (asked !== suggestion || state.command !== command) return;
+      if (asked !== suggestion || state.command !== command || document.activeElement !== input) return;
       showPopup(t("choices"), choices.map((c) => ({ label: localName(c), value: String(c.value) })), (choice) => {
         clearTimeout(suggestTimer);
         suggestion += 1; // an answer still on its way is no longer wanted
         command.values[spec.name] = { value: choice.value, label: choice.label };
         input.value = choice.label;
         hidePopup();
-      });
+      }, input);
     } catch (error) {
       notice(explain(error));
     }
