@@ -87,6 +87,8 @@ class Playground:
         fresh = not self.database_path.exists()
         await self.fake.start()
         await self._start_bot()
+        if not self.fake.commands:
+            await self._sync_commands()
         if fresh:
             await self.set_up()
         self.client.since = snowflake()  # the office's set-up happened before the visitor came
@@ -125,6 +127,15 @@ class Playground:
             raise RuntimeError("the bot stopped while starting")
         if not done:
             raise TimeoutError("the bot did not connect to the stand-in for Discord")
+
+    async def _sync_commands(self) -> None:
+        """A database kept from an earlier playground (``--database``) meets a stand-in that
+        has never seen its commands: they are pushed to it, as ``run_bot.py sync`` pushes them
+        to a new Discord application."""
+        from bot import command_sync
+
+        assert self.bot is not None
+        await command_sync.sync(self.bot.tree, self.bot.services.state, None)
 
     async def set_up(self) -> None:
         """What the office does once, through the bot's own commands: the admin names the staff

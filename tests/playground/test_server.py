@@ -5,15 +5,21 @@ refuses it where Discord's app would not send it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import re
+import signal
+import sys
 from collections.abc import AsyncIterator
 from datetime import timedelta
+from pathlib import Path
 
 import aiohttp
 import pytest
 
 from playground.session import Playground
 
-pytestmark = pytest.mark.timeout(60)
+pytestmark = pytest.mark.timeout(90)
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -137,3 +143,72 @@ async def test_next_day_moves_the_clock_and_runs_the_days_work(
                 shown = (await got.json())["messages"]
     [reminder] = shown
     assert reminder["content"].startswith("Reminder: your report on Pontiac")
+
+
+async def test_the_command_serves_a_kept_database_again_and_stops_on_ctrl_c(
+    tmp_path: Path,
+) -> None:
+    """``run_bot.py playground --database PATH``, twice: the second run finds the trip logged
+    in the first (its stand-in for Discord learns the commands the bot did not sync again),
+    and each run prints its address and stops cleanly on Ctrl+C."""
+    path = tmp_path / "playground.sqlite3"
+    async with playground_command(path) as http:
+        general = await channel_named(http, "general")
+        ask = {"person": "member", "language": "en", "channel": general, "command": "trip log"}
+        body = {**ask, "options": {"city": "pon"}, "focused": "city"}
+        async with http.post("/api/autocomplete", json=body) as got:
+            [city] = (await got.json())["choices"]
+        body = {**ask, "options": {"city": city["value"], "start": "2026-08-03"}}
+        async with http.post("/api/command", json=body) as sent:
+            assert sent.status == 200, await sent.text()
+    async with playground_command(path) as http:
+        general = await channel_named(http, "general")
+        body = {**ask, "channel": general, "command": "trip list"}
+        async with http.post("/api/command", json=body) as sent:
+            assert sent.status == 200, await sent.text()
+        listed = await shown_with_embed(http, general)
+        assert "Pontiac · 3 August 2026" in listed["embeds"][0]["description"]
+
+
+@contextlib.asynccontextmanager
+async def playground_command(database: Path) -> AsyncIterator[aiohttp.ClientSession]:
+    command = [sys.executable, "run_bot.py", "playground", "--port", "0", "--database"]
+    process = await asyncio.create_subprocess_exec(
+        *command, str(database), cwd=ROOT, stdout=asyncio.subprocess.PIPE
+    )
+    assert process.stdout is not None
+    try:
+        first = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+        address = re.search(r"http://127\.0\.0\.1:\d+/", first)
+        assert address, first
+        async with aiohttp.ClientSession(address.group(0)) as http:
+            async with asyncio.timeout(30):  # the page answers first; the bot follows
+                while True:
+                    async with http.get("/api/world", params={"person": "member"}) as world:
+                        if world.status == 200:
+                            break
+                    await asyncio.sleep(0.1)
+            yield http
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGINT)
+        rest = (await asyncio.wait_for(process.stdout.read(), 30)).decode()
+        assert await asyncio.wait_for(process.wait(), 30) == 0
+    assert "The playground stopped." in rest
+
+
+async def channel_named(http: aiohttp.ClientSession, name: str) -> str:
+    async with http.get("/api/world", params={"person": "member"}) as got:
+        world = await got.json()
+    return next(c["id"] for c in world["channels"] if c["name"] == name)
+
+
+async def shown_with_embed(http: aiohttp.ClientSession, channel: str) -> dict:
+    async with asyncio.timeout(10):  # a list follows its "thinking…"
+        while True:
+            params = {"person": "member", "channel": channel}
+            async with http.get("/api/messages", params=params) as got:
+                found = [m for m in (await got.json())["messages"] if m["embeds"]]
+            if found:
+                return found[0]
+            await asyncio.sleep(0.05)
