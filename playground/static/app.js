@@ -320,9 +320,13 @@ function renderMessage(message) {
   const files = (message.attachments || []).filter((a) => !(message.embeds || []).some((e) =>
     [e.image, e.thumbnail].some((m) => m && m.url === `attachment://${a.filename}`)));
   if (files.length) {
-    body.append(el("div", { class: "attachments" }, files.map((a) => isImage(a.filename)
-      ? el("img", { class: "attachment-image", src: a.url, alt: a.filename })
-      : el("a", { class: "attachment-file", href: a.url, download: a.filename, text: a.filename }))));
+    body.append(el("div", { class: "attachments" }, files.map((a) => {
+      const url = mediaUrl(a.url, message); // the page's own files only
+      if (!url) return el("span", { class: "attachment-file", text: a.filename });
+      return isImage(a.filename)
+        ? el("img", { class: "attachment-image", src: url, alt: a.filename })
+        : el("a", { class: "attachment-file", href: url, download: a.filename, text: a.filename });
+    })));
   }
   body.append(...renderComponents(message.components || [], message));
   if (message.ephemeral) body.append(el("div", { class: "only-you", text: t("only_you") }));

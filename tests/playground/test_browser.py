@@ -24,6 +24,8 @@ ENGLISH_REPORT = " ".join(
     f"On day {n % 5 + 1} we walked along the river, met our hosts and talked about schools."
     for n in range(24)
 )  # 24 sentences of 15 words: 360 words, inside the 300-600 range
+# HTML and a markdown link from a member: shown as text, never run (4 more words)
+HOSTILE = " <img src=x onerror=alert(1)> [click](javascript:alert(1))"
 # 25 characters a sentence, 14 sentences: 350字 (punctuation is not counted)
 JAPANESE_REPORT = "観音寺市の銭形砂絵を見学し、地元の方々と交流しました。" * 14
 
@@ -44,10 +46,13 @@ async def test_a_report_from_the_form_to_the_announcement_in_english() -> None:
         await you.command("/report submit", {"trip": ("", "Pontiac")})
         await expect(page.locator("#modal-title")).to_contain_text("Pontiac")
         await you.fill_form(
-            {"title": "<script>alert(1)</script> Pontiac in summer", "body": ENGLISH_REPORT}
+            {
+                "title": "<script>alert(1)</script> Pontiac in summer",
+                "body": ENGLISH_REPORT + HOSTILE,
+            }
         )
         await you.send_form()
-        await expect(you.message("Received, thank you!")).to_contain_text("360 words")
+        await expect(you.message("Received, thank you!")).to_contain_text("364 words")
 
         await you.become("guest")  # a guest sees no #moderation
         await expect(page.locator('.channel[data-channel="moderation"]')).to_have_count(0)
@@ -56,7 +61,7 @@ async def test_a_report_from_the_form_to_the_announcement_in_english() -> None:
         await you.open("moderation")
         review = you.message("Pontiac in summer")
         await expect(review).to_contain_text("@Hanako")
-        await expect(review).to_contain_text("360 words (300–600)")
+        await expect(review).to_contain_text("364 words (300–600)")
         await you.press("Pontiac in summer", "Approve")
         await expect(review.locator("button", has_text="Approve").first).to_be_disabled()
 
@@ -64,7 +69,9 @@ async def test_a_report_from_the_form_to_the_announcement_in_english() -> None:
         announcement = you.message("Pontiac in summer")
         await expect(announcement).to_contain_text("<script>alert(1)</script>")  # as text
         await expect(announcement).to_contain_text("On day 1 we walked along the river")
-        assert await page.locator("#messages script").count() == 0
+        await expect(announcement).to_contain_text("<img src=x onerror=alert(1)>")
+        assert await page.locator("#messages script, #messages img[src=x]").count() == 0
+        assert await page.locator("#messages a[href^=javascript]").count() == 0
 
         await you.become("member")
         await you.open("kifa-bot")
