@@ -273,3 +273,35 @@ async def count_awaiting(
 
 def _sent_before(moment: datetime | None) -> tuple[str, tuple[str, ...]]:
     return ("AND r.submitted_at < ?", (to_db(moment),)) if moment else ("", ())
+
+
+# ---------------------------------------------------------------------- the newsletter
+async def published_between(
+    conn: Connection,
+    guild_id: int,
+    first_day: date | None,
+    last_day: date | None,
+    city_id: int | None,
+    decided_since: datetime | None,
+) -> tuple[list[int], int]:
+    """The approved reports (with or without the subsidy) on trips that started between the
+    days, to the city, decided since the moment (each filter only when given), in the order they
+    were approved; and the bytes of their photos (how large an export of them will be)."""
+    where = ["r.guild_id = ?", "r.state = 'approved'"]
+    params: list[Any] = [guild_id]
+    if first_day is not None and last_day is not None:
+        where.append("r.trip_start_on BETWEEN ? AND ?")
+        params += [first_day.isoformat(), last_day.isoformat()]
+    if city_id is not None:
+        where.append("r.city_id = ?")
+        params.append(city_id)
+    if decided_since is not None:
+        where.append("r.decided_at >= ?")
+        params.append(to_db(decided_since))
+    rows = await conn.fetchall(
+        "SELECT r.id, (SELECT coalesce(sum(length(p.data)), 0) FROM report_photos AS p "
+        "WHERE p.report_id = r.id) AS photo_bytes FROM reports AS r "
+        f"WHERE {' AND '.join(where)} ORDER BY r.decided_at, r.id",
+        params,
+    )
+    return [r["id"] for r in rows], sum(r["photo_bytes"] for r in rows)

@@ -12,30 +12,35 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.domain import credit
 from bot.domain import photos as photo_rules
 from bot.domain import reports as rules
-from bot.domain.clock import Clock
+from bot.domain.cities import City
+from bot.domain.clock import TOKYO, Clock
+from bot.domain.dates import parse_date
 from bot.domain.deadlines import overdue
 from bot.domain.errors import DomainError, Term
+from bot.domain.fiscal import FiscalYear
 from bot.domain.ids import require_id
 from bot.domain.photos import Photo
 from bot.domain.reports import UNCHOSEN, AlreadyDecided, Publication, Report
 from bot.domain.settings import GuildSettings
 from bot.domain.text import clean_text
 from bot.services import membership
+from bot.services.cities import CityService
 from bot.services.outbox import OutboxService
 from bot.services.settings import SettingsService
 from bot.services.transitions import DECISION_DM, Transitions
 from bot.services.trips import TripService, TripView
-from db import ledger, members, photos, reports
+from db import ledger, members, photos, reports, trips
 from db.database import Connection, Database
 from db.outbox import OutboxRow
 
 MAX_CHOICES = 25
 QUEUE_PAGE = 25  # as many as one embed shows as fields
+EXPORT_CHUNK = 20  # reports read per unit of work by an export, so nobody else waits long
 
 
 @dataclass(frozen=True)
@@ -77,6 +82,22 @@ class Published:
     credit: str | None  # the name or initials to print; None: "a member"
     subsidy_yen: int | None  # the subsidy it received, where its author agreed it be mentioned
     registry_name: str | None = None  # for staff only (the review post), never published
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """Which approved reports a newsletter export holds, in approval order, and how large their
+    photos are. ``year`` None: any year (``since`` alone was given)."""
+
+    year: FiscalYear | None
+    city: City | None
+    since: date | None
+    report_ids: list[int]
+    photo_bytes: int
+
+    def chunks(self) -> list[list[int]]:
+        ids = self.report_ids
+        return [ids[i : i + EXPORT_CHUNK] for i in range(0, len(ids), EXPORT_CHUNK)]
 
 
 @dataclass(frozen=True)
@@ -125,8 +146,10 @@ class ReportService:
         transitions: Transitions,
         outbox: OutboxService,
         clock: Clock,
+        cities: CityService,
     ) -> None:
         self._db = db
+        self._cities = cities
         self._settings = settings
         self._trips = trips
         self._transitions = transitions
@@ -335,6 +358,45 @@ class ReportService:
     async def view(self, guild_id: int, report_id: int) -> ReportView:
         async with self._db.read() as conn:
             return await self._view(conn, guild_id, report_id)
+
+    # ------------------------------------------------------------------ the newsletter
+    async def export_plan(
+        self, guild_id: int, year: int | None, city_ref: str | None, since_text: str | None
+    ) -> ExportPlan:
+        """The approved reports of ``year`` (default: this fiscal year, or any year when only
+        ``since`` is given), to one city, approved since a day (for everything since the last
+        issue of the newsletter)."""
+        settings = await self._settings.get(guild_id)
+        today = self._clock.today()
+        since = parse_date(since_text[:100], today) if since_text else None
+        month = settings.fiscal_year_start_month
+        fiscal = None
+        if year is not None:
+            fiscal = FiscalYear(year, month)
+        elif since is None:
+            fiscal = FiscalYear.containing(today, month)
+        city = await self._cities.get(guild_id, city_ref) if city_ref else None
+        decided_since = datetime.combine(since, time(0), TOKYO) if since else None
+        async with self._db.read() as conn:
+            city_id = await trips.city_id(conn, guild_id, city.slug) if city else None
+            if city is not None and city_id is None:  # a city nobody has visited yet
+                return ExportPlan(fiscal, city, since, [], 0)
+            ids, size = await reports.published_between(
+                conn,
+                guild_id,
+                fiscal.start if fiscal else None,
+                fiscal.end if fiscal else None,
+                city_id,
+                decided_since,
+            )
+        return ExportPlan(fiscal, city, since, ids, size)
+
+    async def export_chunk(self, guild_id: int, report_ids: list[int]) -> list[Published]:
+        """Some of an export's reports as they are published (one short unit of work)."""
+        async with self._db.read() as conn:
+            found = [r for i in report_ids if (r := await reports.get(conn, guild_id, i))]
+            views = await self._views(conn, guild_id, found)
+            return [await self._published(conn, view) for view in views]
 
     async def published(self, guild_id: int, report_id: int) -> Published:
         """The report with its photos and its credit resolved (for the review post, the

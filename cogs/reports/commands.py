@@ -18,6 +18,7 @@ from bot.domain.ids import parse_id
 from bot.domain.settings import GuildSettings
 from bot.interactions import Speaker, guild_id, services
 from bot.services.reports import KeptAsDraft, ReportView
+from cogs.reports.export import export_reports
 from cogs.reports.forms import (
     PHOTOS,
     PUBLICATION,
@@ -102,6 +103,25 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
     @staff_only()
     async def queue(self, interaction: discord.Interaction) -> None:
         await send_queue(interaction, offset=0)
+
+    @app_commands.command(
+        name="export", description="The approved reports as a Word document for the newsletter"
+    )
+    @app_commands.describe(
+        year="Fiscal year, e.g. 2025 (default: this one)",
+        city="Only the reports on one city",
+        since="Only reports approved since this day, e.g. 2025-10-01",
+    )
+    @app_commands.autocomplete(city=autocomplete.cities)
+    @staff_only()
+    async def export(
+        self,
+        interaction: discord.Interaction,
+        year: app_commands.Range[int, 2000, 2100] | None = None,
+        city: app_commands.Range[str, 1, 100] | None = None,
+        since: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        await export_reports(interaction, year, city, since)
 
     async def report_submitted(
         self, interaction: discord.Interaction, match: re.Match[str]
