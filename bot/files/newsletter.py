@@ -6,8 +6,9 @@ words themselves. The Word document is A4 with 20 mm margins; Japanese is set in
 Mincho that Word ships on Windows and macOS; MS Mincho is named as its alternative in the font
 table, for older Word), Latin text in Times New Roman, and every run says so for both scripts
 (``w:rFonts`` ascii/hAnsi and eastAsia), because Word otherwise falls back to the theme's fonts.
-Each report starts on a new page: title, credit, city and dates, the text in its paragraphs, the
-photos scaled to fit the page, and the subsidy line where its author agreed.
+Each report starts on a new page (the first under the cover line): title, credit, city and dates,
+the text in its paragraphs, the photos scaled to fit the page, and the subsidy line where its
+author agreed.
 
 Building a document with hundreds of photos takes seconds: call :meth:`Newsletter.add` and
 :meth:`Newsletter.save` in a worker thread.
@@ -35,7 +36,10 @@ LATIN_FONT = "Times New Roman"
 JAPANESE_FONT = "Yu Mincho"
 JAPANESE_FALLBACK = "MS Mincho"
 PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(20)
-PHOTO_MAX_WIDTH, PHOTO_MAX_HEIGHT = Mm(150), Mm(110)
+# Two photos and a page of text fit one page; a portrait photo is no taller than a landscape one
+# is wide, so a report's photos do not each take a page.
+PHOTO_MAX_WIDTH, PHOTO_MAX_HEIGHT = Mm(120), Mm(85)
+GREY = RGBColor(0x40, 0x40, 0x40)
 # Word refuses a document with characters XML 1.0 cannot hold; a member's text never needs them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PARAGRAPHS = re.compile(r"\n\s*\n|\n")
@@ -85,12 +89,13 @@ class Newsletter:
     def add(self, article: Article) -> None:
         document = self._document
         title = document.add_paragraph(style="Heading 1")
-        title.paragraph_format.page_break_before = True
+        title.paragraph_format.page_break_before = self.count > 0  # the first follows the cover
         _run(title, plain(article.title))
         byline = document.add_paragraph()
+        byline.paragraph_format.keep_with_next = True
         _run(byline, plain(article.credit_line), bold=True)
         byline.add_run().add_break()
-        _run(byline, plain(article.place_line), italic=True)
+        _run(byline, plain(article.place_line), colour=GREY)  # no italics: Japanese has none
         for text in paragraphs(article.body):
             paragraph = document.add_paragraph()
             paragraph.paragraph_format.first_line_indent = Pt(10.5)
@@ -102,7 +107,7 @@ class Newsletter:
             picture.add_run().add_picture(io.BytesIO(photo.data), width=width, height=height)
         if article.subsidy_line:
             note = document.add_paragraph()
-            _run(note, plain(article.subsidy_line), italic=True, colour=RGBColor(0x40, 0x40, 0x40))
+            _run(note, plain(article.subsidy_line), colour=GREY)
         self.size += article.size
         self.count += 1
 
@@ -185,12 +190,10 @@ def _run(
     text: str,
     *,
     bold: bool = False,
-    italic: bool = False,
     colour: RGBColor | None = None,
 ) -> None:
     run = paragraph.add_run(text)
     run.bold = bold or None
-    run.italic = italic or None
     if colour is not None:
         run.font.color.rgb = colour
     _east_asian(run._element.get_or_add_rPr())
