@@ -24,11 +24,12 @@ from dataclasses import dataclass, field
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
-from lxml import etree
 
 from bot.domain.photos import Photo
 
@@ -159,12 +160,10 @@ class Newsletter:
                 child.set(qn("w:val"), value)
                 font.append(child)
             table.append(font)
-            part._blob = etree.tostring(  # type: ignore[attr-defined]  # no public setter
-                table, xml_declaration=True, encoding="UTF-8", standalone=True
-            )
+            part._blob = serialize_part_xml(table)  # type: ignore[attr-defined]  # no setter
 
 
-def _east_asian(rpr: OxmlElement) -> None:
+def _east_asian(rpr: BaseOxmlElement) -> None:
     """Latin and East Asian fonts on a run or style (theme fonts removed), and Japanese as its
     East Asian language."""
     fonts = rpr.find(qn("w:rFonts"))
