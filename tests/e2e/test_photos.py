@@ -5,6 +5,7 @@ never shows a name the member did not agree to."""
 from __future__ import annotations
 
 import io
+from datetime import timedelta
 
 from PIL import Image
 
@@ -218,3 +219,32 @@ async def test_a_report_sent_again_keeps_its_photos_unless_new_ones_are_sent(har
     one = [Attachment("one.png", png(), "image/png")]
     await submit(harness, world.member, trip, ENGLISH_400, photos=one)
     assert harness.query("SELECT count(*) FROM report_photos WHERE report_id = ?", (rid,)) == [(1,)]
+
+
+async def test_forgetting_the_member_erases_the_photos_here_and_on_discord(harness: Harness):
+    world = harness.world
+    trip = await a_member_named(harness)
+    rid = report_id(
+        await submit(harness, world.member, trip, ENGLISH_400, photos=two_photos(),
+                     publication=["full_name"])
+    )  # fmt: skip
+    post = await review_post(harness, rid)
+    modal = await (await harness.click(post, f"report:{rid}:nosubsidy", user=world.staff)).modal()
+    await (await harness.submit_modal(modal, {"reason": "Late."}, user=world.staff)).reply()
+    await harness.outbox_settled()
+    [announcement] = announcements(harness)
+    assert NAME in Message(announcement).text  # the member agreed to the full name
+    assert len(announcement["attachments"]) == 2
+
+    harness.clock.advance(timedelta(days=1))
+    await harness.ask("member remove", user=world.staff, options={"user": world.member})
+    confirm = await harness.ask("member forget", user=world.staff, options={"user": world.member})
+    [button] = [c["custom_id"] for row in confirm.data["components"] for c in row["components"]]
+    await (await harness.click(confirm, button, user=world.staff)).reply()
+    await harness.outbox_settled()
+
+    assert harness.query("SELECT count(*) FROM report_photos") == [(0,)]
+    [announcement] = announcements(harness)
+    assert announcement["attachments"] == [] and NAME not in Message(announcement).text
+    post = await review_post(harness, rid)
+    assert post.data["attachments"] == []
