@@ -1,8 +1,9 @@
 """python -m bench.export [--reports N] [--runs N]: /report export of a large year, and whether
 the bot keeps answering others meanwhile.
 
-An association with N approved reports (default 200) of 4 photos each (1600 px JPEGs as the bot
-stores them, about 0.3 MB each) in this fiscal year. Each run measures, on the same bot:
+An association with N approved reports (default 200) of 4 distinct photos each (1600 px JPEGs
+with their 800 px copies, as the bot stores them) in this fiscal year. Each run measures, on
+the same bot:
 
 - the baseline: p50/p99 of /help, asked by 4 members at a time, with nothing else going on;
 - the same /help load while staff run /report export: p50/p99 of /help during the export, the
@@ -54,26 +55,39 @@ def parse_args() -> argparse.Namespace:
     return parser.parse_args()
 
 
-def photo(seed: int) -> photo_rules.Photo:
-    """A photo-like JPEG (shapes and noise compress as a photo does), cleaned by the bot's rule."""
+def base_photo(seed: int) -> Image.Image:
+    """A photo-like picture (shapes and noise compress as a photo does), 1600 x 1067."""
     rng = random.Random(seed)
-    image = Image.effect_noise((2400, 1600), 60).convert("RGB")
+    image = Image.effect_noise((1600, 1067), 40).convert("RGB")
     draw = ImageDraw.Draw(image)
     for _ in range(60):
-        x, y = rng.randrange(2400), rng.randrange(1600)
+        x, y = rng.randrange(1600), rng.randrange(1067)
         colour = (rng.randrange(256), rng.randrange(256), rng.randrange(256))
-        draw.ellipse((x, y, x + rng.randrange(80, 600), y + rng.randrange(80, 600)), fill=colour)
-    out = io.BytesIO()
-    image.save(out, "JPEG", quality=92)
-    return photo_rules.clean(f"{seed}.jpg", out.getvalue())
+        draw.ellipse((x, y, x + rng.randrange(60, 400), y + rng.randrange(60, 400)), fill=colour)
+    return image
+
+
+def stored(base: Image.Image, small: Image.Image, label: str) -> photo_rules.Stored:
+    """A distinct photo (its label drawn on it: Word keeps one copy of identical images) as the
+    bot stores it, with its smaller copy."""
+    encoded = []
+    for image in (base, small):
+        marked = image.copy()
+        ImageDraw.Draw(marked).text((20, 20), label, fill=(255, 255, 255))
+        out = io.BytesIO()
+        marked.save(out, "JPEG", quality=photo_rules.JPEG_QUALITY)
+        encoded.append(photo_rules.Photo(out.getvalue(), marked.width, marked.height))
+    return photo_rules.Stored(*encoded)
 
 
 def fill(path: Path, guild_id: int, user_id: int, reports: int) -> int:
     """``reports`` approved reports with PHOTOS photos each, this fiscal year; their photo bytes."""
     today = Clock().today()
     year = FiscalYear.containing(today, 4)
-    shots = [photo(seed) for seed in range(PHOTOS)]
+    bases = [base_photo(seed) for seed in range(PHOTOS)]
+    smalls = [b.resize((800, 533)) for b in bases]
     now = to_db(Clock().now())
+    total = 0
     with closing(sqlite3.connect(path)) as conn, conn:
         (city_id,) = conn.execute(
             "SELECT id FROM cities WHERE guild_id = ? AND slug = 'pontiac'", (guild_id,)
@@ -93,13 +107,18 @@ def fill(path: Path, guild_id: int, user_id: int, reports: int) -> int:
                 (guild_id, user_id, trip, f"Visit {n}", BODY, now, now, now, city_id,
                  day.isoformat()),
             ).lastrowid  # fmt: skip
-            for position, shot in enumerate(shots, start=1):
+            for position in range(1, PHOTOS + 1):
+                kept = stored(bases[position - 1], smalls[position - 1], f"{n}/{position}")
+                photo, preview = kept.photo, kept.preview
                 conn.execute(
                     "INSERT INTO report_photos (report_id, position, content_type, width, "
-                    "height, data) VALUES (?, ?, ?, ?, ?, ?)",
-                    (report, position, shot.content_type, shot.width, shot.height, shot.data),
-                )
-    return reports * sum(len(s.data) for s in shots)
+                    "height, data, preview_width, preview_height, preview) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (report, position, photo.content_type, photo.width, photo.height,
+                     photo.data, preview.width, preview.height, preview.data),
+                )  # fmt: skip
+                total += len(photo.data)
+    return total
 
 
 async def helps(driver: Driver, fake: FakeDiscord, users: list[User], until: asyncio.Event | None):

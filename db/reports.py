@@ -283,10 +283,11 @@ async def published_between(
     last_day: date | None,
     city_id: int | None,
     decided_since: datetime | None,
-) -> tuple[list[int], int]:
+) -> tuple[list[int], int, int]:
     """The approved reports (with or without the subsidy) on trips that started between the
     days, to the city, decided since the moment (each filter only when given), in the order they
-    were approved; and the bytes of their photos (how large an export of them will be)."""
+    were approved; and the bytes of their photos and of the photos' smaller copies (how large an
+    export of them will be)."""
     where = ["r.guild_id = ?", "r.state = 'approved'"]
     params: list[Any] = [guild_id]
     if first_day is not None and last_day is not None:
@@ -299,9 +300,14 @@ async def published_between(
         where.append("r.decided_at >= ?")
         params.append(to_db(decided_since))
     rows = await conn.fetchall(
-        "SELECT r.id, (SELECT coalesce(sum(length(p.data)), 0) FROM report_photos AS p "
-        "WHERE p.report_id = r.id) AS photo_bytes FROM reports AS r "
-        f"WHERE {' AND '.join(where)} ORDER BY r.decided_at, r.id",
+        "SELECT r.id, coalesce(sum(length(p.data)), 0) AS photo_bytes, "
+        "coalesce(sum(length(p.preview)), 0) AS preview_bytes FROM reports AS r "
+        "LEFT JOIN report_photos AS p ON p.report_id = r.id "
+        f"WHERE {' AND '.join(where)} GROUP BY r.id ORDER BY r.decided_at, r.id",
         params,
     )
-    return [r["id"] for r in rows], sum(r["photo_bytes"] for r in rows)
+    return (
+        [r["id"] for r in rows],
+        sum(r["photo_bytes"] for r in rows),
+        sum(r["preview_bytes"] for r in rows),
+    )

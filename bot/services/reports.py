@@ -24,7 +24,7 @@ from bot.domain.deadlines import overdue
 from bot.domain.errors import DomainError, Term
 from bot.domain.fiscal import FiscalYear
 from bot.domain.ids import require_id
-from bot.domain.photos import Photo
+from bot.domain.photos import Photo, Stored
 from bot.domain.reports import UNCHOSEN, AlreadyDecided, Publication, Report
 from bot.domain.settings import GuildSettings
 from bot.domain.text import clean_text
@@ -94,6 +94,7 @@ class ExportPlan:
     since: date | None
     report_ids: list[int]
     photo_bytes: int
+    preview_bytes: int  # of the photos' smaller copies
 
     def chunks(self) -> list[list[int]]:
         ids = self.report_ids
@@ -207,7 +208,7 @@ class ReportService:
         text = clean_text(body, rules.MAX_BODY, multiline=True) or ""
         length = rules.measure(text, settings.report_min_units, settings.report_max_units)
         units = length.count
-        cleaned: list[Photo] = []
+        cleaned: list[Stored] = []
         try:
             rules.check_length(length)
             if uploads:
@@ -380,8 +381,8 @@ class ReportService:
         async with self._db.read() as conn:
             city_id = await trips.city_id(conn, guild_id, city.slug) if city else None
             if city is not None and city_id is None:  # a city nobody has visited yet
-                return ExportPlan(fiscal, city, since, [], 0)
-            ids, size = await reports.published_between(
+                return ExportPlan(fiscal, city, since, [], 0, 0)
+            ids, size, previews = await reports.published_between(
                 conn,
                 guild_id,
                 fiscal.start if fiscal else None,
@@ -389,14 +390,17 @@ class ReportService:
                 city_id,
                 decided_since,
             )
-        return ExportPlan(fiscal, city, since, ids, size)
+        return ExportPlan(fiscal, city, since, ids, size, previews)
 
-    async def export_chunk(self, guild_id: int, report_ids: list[int]) -> list[Published]:
-        """Some of an export's reports as they are published (one short unit of work)."""
+    async def export_chunk(
+        self, guild_id: int, report_ids: list[int], previews: bool = False
+    ) -> list[Published]:
+        """Some of an export's reports as they are published (one short unit of work);
+        ``previews``: with the smaller copies of their photos."""
         async with self._db.read() as conn:
             found = [r for i in report_ids if (r := await reports.get(conn, guild_id, i))]
             views = await self._views(conn, guild_id, found)
-            return [await self._published(conn, view) for view in views]
+            return [await self._published(conn, view, previews) for view in views]
 
     async def published(self, guild_id: int, report_id: int) -> Published:
         """The report with its photos and its credit resolved (for the review post, the
@@ -405,7 +409,9 @@ class ReportService:
             view = await self._view(conn, guild_id, report_id)
             return await self._published(conn, view)
 
-    async def _published(self, conn: Connection, view: ReportView) -> Published:
+    async def _published(
+        self, conn: Connection, view: ReportView, previews: bool = False
+    ) -> Published:
         report = view.report
         naming = await members.naming_of(conn, report.guild_id, report.user_id)
         name, reading = (naming[0], naming[1]) if naming else (None, None)
@@ -419,7 +425,8 @@ class ReportService:
         amount = None
         if report.mention_subsidy and report.state == rules.APPROVED:
             amount = await ledger.granted_amount(conn, report.id)
-        return Published(view, await photos.of_report(conn, report.id), shown, amount, name)
+        kept = await photos.of_report(conn, report.id, previews)
+        return Published(view, kept, shown, amount, name)
 
     async def _view(self, conn: Connection, guild_id: int, report_id: int) -> ReportView:
         report = await reports.get(conn, guild_id, report_id)
@@ -473,7 +480,7 @@ class ReportService:
             await self._transitions.note_dm_failed(conn, report)
 
 
-async def _clean_photos(uploads: Sequence[Upload]) -> list[Photo]:
+async def _clean_photos(uploads: Sequence[Upload]) -> list[Stored]:
     """Every upload checked, downloaded and cleaned, or the DomainError of the first that fails
     (naming the file). Sizes and the count are checked before anything is downloaded."""
     for position, upload in enumerate(uploads, start=1):
@@ -481,7 +488,7 @@ async def _clean_photos(uploads: Sequence[Upload]) -> list[Photo]:
     cleaned = []
     for upload in uploads:
         data = await upload.read()
-        cleaned.append(await asyncio.to_thread(photo_rules.clean, upload.name, data))
+        cleaned.append(await asyncio.to_thread(photo_rules.stored, upload.name, data))
     return cleaned
 
 

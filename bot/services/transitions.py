@@ -28,7 +28,7 @@ from bot.domain.deadlines import DeadlineShift, reminder_keys
 from bot.domain.fiscal import FiscalYear
 from bot.domain.membership import Period, member_on
 from bot.domain.outbox import DirectMessage, Edit, MessageRef, Post, RoleChange
-from bot.domain.photos import Photo
+from bot.domain.photos import Stored
 from bot.domain.reports import Publication, Report
 from bot.domain.settings import GuildSettings
 from bot.domain.trips import Trip
@@ -88,7 +88,7 @@ class Transitions:
         units: int,
         language: str,
         publication: Publication,
-        new_photos: Sequence[Photo] = (),
+        new_photos: Sequence[Stored] = (),
     ) -> Report:
         """A report on ``trip``: a new one, or the new text of one sent back for changes (which
         keeps its place in line). A report written again keeps the photos of the one it follows

@@ -3,8 +3,9 @@
 Deferred at once: an export reads its reports a chunk at a time (short units of work) and builds
 the document in a worker thread, so the bot keeps answering everyone else meanwhile. The files
 must fit the server's attachment limit: the document is split into parts below it, and when that
-would take more than :data:`FULL_SIZE_PARTS` parts the photos go in at a lower resolution (the
-stored ones are untouched). The reply says which it did. Files follow the server's language:
+would take more than :data:`FULL_SIZE_PARTS` parts the photos go in at a lower resolution: the
+smaller copy the bot made of each when it was sent (scaling hundreds of photos now would take a
+minute). The reply says which it did. Files follow the server's language:
 they go into the association's papers.
 """
 
@@ -24,7 +25,6 @@ from bot.interactions import Speaker, guild_id, services
 from bot.services.reports import ExportPlan, Published
 
 FULL_SIZE_PARTS = 3  # more parts than this at full size: the photos are made smaller instead
-LOWER_LONG_SIDE = 800
 SAFETY = 0.85  # of the server's limit, for what a size estimate cannot know
 MEGABYTE = 1024 * 1024
 
@@ -96,17 +96,15 @@ async def export_reports(
         return
     limit = interaction.filesize_limit or 10 * MEGABYTE
     budget = int(limit * SAFETY)
-    long_side = photo_rules.LONG_SIDE
-    if plan.photo_bytes > budget * FULL_SIZE_PARTS:
-        long_side = LOWER_LONG_SIDE
+    previews = plan.photo_bytes > budget * FULL_SIZE_PARTS
     association = (await svc.cities.association(guild)).name(language)
     title, subtitle = cover(language, association, plan)
     parts: list[bytes] = []
     articles: list[tuple[Article, int]] = []  # for the Markdown copy: text, and photos counted
     book = Newsletter(title, subtitle)
     for chunk in plan.chunks():
-        for published in await svc.reports.export_chunk(guild, chunk):
-            entry = await asyncio.to_thread(_sized, article(language, published), long_side)
+        for published in await svc.reports.export_chunk(guild, chunk, previews):
+            entry = article(language, published)
             if book.count and book.size + entry.size > budget:
                 parts.append(await asyncio.to_thread(book.save))
                 book = Newsletter(title, subtitle)
@@ -120,13 +118,7 @@ async def export_reports(
         articles,
         lambda count: t(language, "report.export.photos_note", count=count),
     )
-    await _send(say, plan, parts, text, long_side, limit, len(articles))
-
-
-def _sized(entry: Article, long_side: int) -> Article:
-    if long_side >= photo_rules.LONG_SIDE:
-        return entry
-    return replace(entry, photos=[photo_rules.rescaled(p, long_side) for p in entry.photos])
+    await _send(say, plan, parts, text, previews, limit, len(articles))
 
 
 async def _send(
@@ -134,7 +126,7 @@ async def _send(
     plan: ExportPlan,
     parts: list[bytes],
     text: bytes,
-    long_side: int,
+    previews: bool,
     limit: int,
     count: int,
 ) -> None:
@@ -142,8 +134,8 @@ async def _send(
     lines = [say("report.export.done", count=count, scope=scope_text(say.language, plan))]
     if len(parts) > 1:
         lines.append(say("report.export.parts", parts=len(parts), limit=limit // MEGABYTE))
-    if long_side < photo_rules.LONG_SIDE:
-        lines.append(say("report.export.lowered", pixels=long_side))
+    if previews:
+        lines.append(say("report.export.lowered", pixels=photo_rules.PREVIEW_LONG_SIDE))
     first = [discord.File(io.BytesIO(text), filename=f"{stem}.md")]
     for number, data in enumerate(parts, start=1):
         suffix = f"-{number}" if len(parts) > 1 else ""

@@ -13,7 +13,9 @@ ALTER TABLE report_drafts ADD COLUMN mention_subsidy INTEGER NOT NULL DEFAULT 0
     CHECK (mention_subsidy IN (0, 1));
 
 -- A report's photos, cleaned (no metadata), scaled and re-encoded by the bot: data, not links,
--- so that a backup holds them and they outlive Discord's expiring URLs.
+-- so that a backup holds them and they outlive Discord's expiring URLs. Each with a smaller copy
+-- made when it was sent, for a newsletter export that must fit Discord's attachment limit
+-- (scaling hundreds of photos during an export would take a minute).
 CREATE TABLE report_photos (
     id           INTEGER PRIMARY KEY,
     report_id    INTEGER NOT NULL REFERENCES reports (id),
@@ -22,5 +24,8 @@ CREATE TABLE report_photos (
     width        INTEGER NOT NULL CHECK (width >= 1),
     height       INTEGER NOT NULL CHECK (height >= 1),
     data         BLOB    NOT NULL,
+    preview_width  INTEGER NOT NULL CHECK (preview_width >= 1),
+    preview_height INTEGER NOT NULL CHECK (preview_height >= 1),
+    preview        BLOB    NOT NULL,
     UNIQUE (report_id, position)
 );

@@ -114,13 +114,15 @@ async def test_photos_lose_every_metadata_block_and_initials_never_show_the_name
     rid = report_id(reply)
 
     stored = harness.query(
-        "SELECT position, width, height, data FROM report_photos WHERE report_id = ? "
-        "ORDER BY position",
+        "SELECT position, width, height, data, preview_width, preview_height, preview "
+        "FROM report_photos WHERE report_id = ? ORDER BY position",
         (rid,),
     )
-    assert [(p, w, h) for p, w, h, _ in stored] == [(1, 1067, 1600), (2, 800, 600)]
-    for *_, data in stored:
-        assert_clean(data)
+    assert [row[:3] for row in stored] == [(1, 1067, 1600), (2, 800, 600)]
+    assert [row[4:6] for row in stored] == [(534, 800), (800, 600)]
+    for row in stored:
+        assert_clean(row[3])
+        assert_clean(row[6])
     assert harness.query("SELECT credit, mention_subsidy FROM reports") == [("initials", 1)]
 
     post = await review_post(harness, rid)
