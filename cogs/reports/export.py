@@ -25,6 +25,7 @@ from bot.interactions import Speaker, guild_id, services
 from bot.services.reports import ExportPlan, Published
 
 FULL_SIZE_PARTS = 3  # more parts than this at full size: the photos are made smaller instead
+MIN_LONG_SIDE = 200  # photos are not made smaller than this to fit a part
 SAFETY = 0.85  # of the server's limit, for what a size estimate cannot know
 MEGABYTE = 1024 * 1024
 
@@ -99,12 +100,16 @@ async def export_reports(
     previews = plan.photo_bytes > budget * FULL_SIZE_PARTS
     association = (await svc.cities.association(guild)).name(language)
     title, subtitle = cover(language, association, plan)
+    smallest = photo_rules.PREVIEW_LONG_SIDE if previews else photo_rules.LONG_SIDE
     parts: list[bytes] = []
     articles: list[tuple[Article, int]] = []  # for the Markdown copy: text, and photos counted
     book = Newsletter(title, subtitle)
     for chunk in plan.chunks():
         for published in await svc.reports.export_chunk(guild, chunk, previews):
             entry = article(language, published)
+            if entry.size > budget:  # one report alone over the limit: its photos made smaller
+                entry, side = await asyncio.to_thread(_fit, entry, budget)
+                smallest = min(smallest, side)
             if book.count and book.size + entry.size > budget:
                 parts.append(await asyncio.to_thread(book.save))
                 book = Newsletter(title, subtitle)
@@ -118,7 +123,16 @@ async def export_reports(
         articles,
         lambda count: t(language, "report.export.photos_note", count=count),
     )
-    await _send(say, plan, parts, text, previews, limit, len(articles))
+    await _send(say, plan, parts, text, smallest, limit, len(articles))
+
+
+def _fit(entry: Article, budget: int) -> tuple[Article, int]:
+    """``entry`` with its photos halved in size until it fits ``budget`` (or they are tiny)."""
+    side = max((max(p.width, p.height) for p in entry.photos), default=photo_rules.LONG_SIDE)
+    while entry.size > budget and side > MIN_LONG_SIDE:
+        side //= 2
+        entry = replace(entry, photos=[photo_rules.rescaled(p, side) for p in entry.photos])
+    return entry, side
 
 
 async def _send(
@@ -126,7 +140,7 @@ async def _send(
     plan: ExportPlan,
     parts: list[bytes],
     text: bytes,
-    previews: bool,
+    long_side: int,
     limit: int,
     count: int,
 ) -> None:
@@ -134,8 +148,8 @@ async def _send(
     lines = [say("report.export.done", count=count, scope=scope_text(say.language, plan))]
     if len(parts) > 1:
         lines.append(say("report.export.parts", parts=len(parts), limit=limit // MEGABYTE))
-    if previews:
-        lines.append(say("report.export.lowered", pixels=photo_rules.PREVIEW_LONG_SIDE))
+    if long_side < photo_rules.LONG_SIDE:
+        lines.append(say("report.export.lowered", pixels=long_side))
     first = [discord.File(io.BytesIO(text), filename=f"{stem}.md")]
     for number, data in enumerate(parts, start=1):
         suffix = f"-{number}" if len(parts) > 1 else ""

@@ -3,12 +3,14 @@ opened with python-docx: sections in approval order, credits as chosen, the phot
 
 from __future__ import annotations
 
+import asyncio
 import io
 
 import docx
 from docx.document import Document
+from PIL import Image
 
-from fake_discord.interactions import Attachment
+from fake_discord.interactions import Attachment, command_data, envelope
 from fake_discord.server import Call
 from tests.e2e.harness import Harness, Interaction
 from tests.e2e.reporting import ENGLISH_400, JAPANESE_400, finished_trip, report_id, submit
@@ -123,3 +125,52 @@ async def test_the_export_of_one_city_holds_only_its_reports(harness: Harness):
     assert "1 approved report(s)" in content, content
     document = docx.Document(io.BytesIO(files[f"newsletter-{year}.docx"]))
     assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == ["観音寺の夏"]
+
+
+def noisy_jpeg(seed: int) -> bytes:
+    """A photo that compresses as badly as a real one (about 0.4 MB at 1600 px)."""
+    image = Image.effect_noise((1600, 1200), 50 + seed).convert("RGB")
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=90)
+    return out.getvalue()
+
+
+async def test_a_large_export_is_split_under_the_limit_with_smaller_photos_and_says_so(
+    harness: Harness,
+):
+    world = harness.world
+    await harness.configure()
+    await harness.register(world.member, world.member2)
+    for user, city in ((world.member, "pontiac"), (world.member2, "kanonji")):
+        trip = await finished_trip(harness, user, city=city)
+        photos = [Attachment(f"p{n}.jpg", noisy_jpeg(n), "image/jpeg") for n in range(2)]
+        rid = report_id(await submit(harness, user, trip, ENGLISH_400, photos=photos))
+        await approve(harness, rid)
+    year = harness.clock.today().year - 1
+    data = command_data(harness.fake, "report export", {"year": year})
+    payload = envelope(harness.fake, 2, world.staff, data)
+    limit = 200_000  # a server whose attachment limit is far below the photos' size
+    payload["attachment_size_limit"] = limit
+    command = await harness.send(payload)
+    reply = await command.reply(timeout=20)
+    assert "split into 2 Word files, each under this server's attachment limit" in reply.content
+    # the photos' smaller copies, and for a report too large even so, smaller still
+    assert "photos in these files are at a lower resolution (400 px" in reply.content
+    async with asyncio.timeout(10):  # the second part follows the reply
+        while len(files := files_of(command)) < 3:
+            await asyncio.sleep(0.05)
+    assert sorted(files) == [
+        f"newsletter-{year}-1.docx",
+        f"newsletter-{year}-2.docx",
+        f"newsletter-{year}.md",
+    ]
+    headings = []
+    for name in sorted(files):
+        if name.endswith(".docx"):
+            assert len(files[name]) < limit
+            document = docx.Document(io.BytesIO(files[name]))
+            headings += [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+            for blip in document.element.body.iter(docx.oxml.ns.qn("a:blip")):
+                part = document.part.related_parts[blip.get(docx.oxml.ns.qn("r:embed"))]
+                assert max(assert_clean(part.blob).size) in (400, 800)
+    assert len(headings) == 2
