@@ -24,12 +24,18 @@ from dataclasses import dataclass, field
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.image.image import Image as DocxImage
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
+from docx.opc.packuri import PackURI
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.oxml.shape import CT_Inline
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Mm, Pt, RGBColor
+from docx.parts.image import ImagePart
+from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
 from bot.domain.photos import Photo
 
@@ -41,6 +47,7 @@ PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(20)
 # is wide, so a report's photos do not each take a page.
 PHOTO_MAX_WIDTH, PHOTO_MAX_HEIGHT = Mm(120), Mm(85)
 GREY = RGBColor(0x40, 0x40, 0x40)
+FIRST_SHAPE_ID = 1_000  # drawing ids, above any the template uses
 # Word refuses a document with characters XML 1.0 cannot hold; a member's text never needs them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PARAGRAPHS = re.compile(r"\n\s*\n|\n")
@@ -80,6 +87,7 @@ class Newsletter:
         self._document = Document()
         self.size = 40_000
         self.count = 0
+        self._images = 0
         self._page_setup()
         self._fonts()
         heading = self._document.add_paragraph(style="Title")
@@ -104,8 +112,7 @@ class Newsletter:
         for photo in article.photos:
             picture = document.add_paragraph()
             picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            width, height = _fit(photo.width, photo.height)
-            picture.add_run().add_picture(io.BytesIO(photo.data), width=width, height=height)
+            self._picture(picture.add_run(), photo)
         if article.subsidy_line:
             note = document.add_paragraph()
             _run(note, plain(article.subsidy_line), colour=GREY)
@@ -118,6 +125,21 @@ class Newsletter:
         return out.getvalue()
 
     # ------------------------------------------------------------------ inside
+    def _picture(self, run: Run, photo: Photo) -> None:
+        """``photo`` in ``run``, sized for the page. Not Run.add_picture: it looks for an
+        identical image already in the document by hashing every image there, for every new
+        one (200 reports' photos: 20,000 hashes, 80% of an export's time). A report's photos
+        are never identical, so each becomes its own image part."""
+        image = DocxImage.from_blob(photo.data)
+        self._images += 1
+        part = ImagePart.from_image(image, PackURI(f"/word/media/photo{self._images}.{image.ext}"))
+        relation = self._document.part.relate_to(part, RT.IMAGE)
+        width, height = _fit(photo.width, photo.height)
+        inline = CT_Inline.new_pic_inline(
+            FIRST_SHAPE_ID + self._images, relation, image.filename, Emu(width), Emu(height)
+        )
+        run._r.add_drawing(inline)  # python-docx's own way to place a drawing in a run
+
     def _page_setup(self) -> None:
         section = self._document.sections[0]
         section.orientation = WD_ORIENT.PORTRAIT
