@@ -1,8 +1,13 @@
-"""python -m bench [--quick] [--json PATH]: the bot's speed, measured against the fake Discord.
+"""python -m bench [--quick] [--repeat N] [--json PATH]: the bot's speed, measured against the
+fake Discord.
 
 The unmodified bot runs in a process of its own (tests/e2e/bot_process.py); this process plays
-Discord and the users. Each workload runs at 1, 8 and 32 interactions in flight, on an empty
-database and on a large one generated here (db/synthetic.py). See README, 'Performance'.
+Discord and the users. Three databases (bench/databases.py): one server, empty; one server with
+twenty years of history; 500 servers on presets with five years each. On the first two, each
+workload runs at 1, 8 and 32 interactions in flight; on all three, the mixed workload; on the
+large one, /help while staff import 5,000 members or export the books. ``--repeat N`` runs every
+cell N times (each time in a freshly started bot) and reports the medians and their spread. See
+README, 'Performance'.
 """
 
 from __future__ import annotations
@@ -16,29 +21,31 @@ import shutil
 import sqlite3
 import tempfile
 import time
-from contextlib import closing
-from datetime import date
+from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
-from bench import plans
-from bench.driver import Driver, Figures
-from bench.workloads import CityAsk, Cycle, Help, SubsidyCheck, TripLog, Workload
-from bot.domain.clock import Clock
-from bot.domain.fiscal import FiscalYear
-from db import synthetic
-from fake_discord.models import Member, User, World
-from fake_discord.server import FakeDiscord
+from bench import long_work, plans
+from bench.databases import DATABASES, Setup, prepare, unreported_trips
+from bench.driver import Driver, Figures, median_record, no_collector_pauses
+from bench.workloads import CityAsk, Cycle, Help, Mixed, SubsidyCheck, TripLog, Workload
 from tests.e2e.bot_process import BotProcess, answering
-from tests.e2e.harness import Harness
 
 IN_FLIGHT = (1, 8, 32)
-BENCH_USERS = 32
 WARM_UP = 16
 
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="fewer interactions (under 1 min)")
+    parser.add_argument("--quick", action="store_true", help="fewer interactions (a smoke run)")
+    parser.add_argument(
+        "--repeat", type=int, default=1, metavar="N", help="run every cell N times (medians)"
+    )
+    parser.add_argument(
+        "--databases",
+        default=",".join(DATABASES),
+        help=f"which databases, comma-separated (default: {','.join(DATABASES)})",
+    )
     parser.add_argument("--json", type=Path, metavar="PATH", help="write the figures here")
     parser.add_argument(
         "--plans", type=Path, metavar="PATH", help="write the large database's query plans here"
@@ -47,45 +54,6 @@ def parse_args() -> argparse.Namespace:
         "--keep", action="store_true", help="keep the databases (their folder is printed)"
     )
     return parser.parse_args()
-
-
-def association() -> tuple[World, list[User]]:
-    world = World.association()
-    member_role = world.guild.role("Member")
-    users = [User(f"bench-{i}") for i in range(BENCH_USERS)]
-    world.guild.members += [Member(user, [member_role]) for user in users]
-    return world, users
-
-
-async def prepare(fake: FakeDiscord, users: list[User], path: Path, large: bool) -> str:
-    """A set-up association in ``path``: settings made and bench users registered by the bot;
-    with ``large``, twenty years of history around them."""
-    bot = await BotProcess.spawn(fake.port, path)
-    try:
-        await answering(fake, fake.world.staff)
-        office = Harness(fake, path)
-        await office.configure()
-        await office.register(*users)
-        await office.ask("city list", user=users[0])  # the preset's cities are written on first use
-    finally:
-        await bot.stop()
-    if not large:
-        return ""
-    today = Clock().today()
-    started = time.perf_counter()
-    written = synthetic.generate(
-        path, fake.world.guild.id, today, [u.id for u in users], quiet_since=first_trip_day()
-    )
-    return (
-        f"{written.members:,} members, {written.trips:,} trips, {written.reports:,} reports, "
-        f"{written.grants:,} grants; generated in {time.perf_counter() - started:.0f} s, "
-        f"{written.size_bytes / 1e6:,.0f} MB"
-    )
-
-
-def first_trip_day() -> date:
-    """The earliest day a trip may start today (two fiscal years back, April start)."""
-    return FiscalYear.containing(Clock().today(), 4).shifted(-2).start
 
 
 async def measure(
@@ -99,84 +67,126 @@ async def measure(
         for n in units:
             latencies.extend(await workload.unit(driver, index, n))
 
-    started, cpu = time.perf_counter(), bot.cpu_seconds()
-    await asyncio.gather(*(worker(i) for i in range(in_flight)))
-    await workload.settle(driver)
-    seconds = time.perf_counter() - started
+    with no_collector_pauses():
+        started, cpu = time.perf_counter(), bot.cpu_seconds()
+        await asyncio.gather(*(worker(i) for i in range(in_flight)))
+        await workload.settle(driver)
+        seconds = time.perf_counter() - started
+    driver.forget()
     return Figures(
         workload.name, in_flight, database, len(latencies), seconds, latencies,
         bot.peak_memory_mb(), bot.cpu_seconds() - cpu,
     )  # fmt: skip
 
 
-def unreported_trips(path: Path, users: list[User]) -> dict[int, list[int]]:
-    """The bench users' finished trips without a report (what the cycle writes about)."""
-    today = Clock().today().isoformat()
-    found: dict[int, list[int]] = {u.id: [] for u in users}
-    with closing(sqlite3.connect(path)) as conn:
-        for trip, user in conn.execute(
-            "SELECT t.id, t.user_id FROM trips AS t LEFT JOIN reports AS r ON r.trip_id = t.id "
-            "WHERE r.id IS NULL AND t.end_on < ? AND t.start_on >= ? ORDER BY t.id",
-            (today, first_trip_day().isoformat()),
-        ):
-            if user in found:
-                found[user].append(trip)
-    return found
-
-
-async def run_database(
-    fake: FakeDiscord, driver: Driver, users: list[User], path: Path, database: str, count: int
-) -> tuple[list[Figures], float, str]:
-    made = await prepare(fake, users, path, large=database == "large")
-    bot = await BotProcess.spawn(fake.port, path)
-    try:
-        await answering(fake, fake.world.staff)
-        startup = time.perf_counter() - bot.started
-        simple = commands(fake.world, users)
-        for workload in simple:  # warm caches, as a bot that has run for a while has them
-            await measure(driver, bot, workload, WARM_UP, 8, database)
-        figures = []
-        for workload in simple:
-            for in_flight in IN_FLIGHT:
-                figures.append(await measure(driver, bot, workload, count, in_flight, database))
-        cycle = Cycle(fake.world, users, unreported_trips(path, users))
-        cycle.watch(driver)
-        await measure(driver, bot, cycle, WARM_UP // 2, 8, database)
-        for in_flight in IN_FLIGHT:
-            figures.append(await measure(driver, bot, cycle, count // 3, in_flight, database))
-    finally:
-        await bot.stop()
-    baseline = {f.in_flight: f.per_second for f in figures if f.workload == simple[0].name}
-    for f in figures:
-        f.ratio_to_baseline = baseline[f.in_flight] / f.per_second
-    return figures, startup, made
-
-
-def commands(world: World, users: list[User]) -> list[Workload]:
+def commands(setup: Setup) -> list[Workload]:
     """The one-interaction workloads, the baseline first."""
+    world, users = setup.fake.world, setup.users
     return [
         Help(world, users),
         CityAsk(world, users),
-        TripLog(world, users, first_trip_day()),
+        TripLog(world, users, setup.days),
         SubsidyCheck(world, users),
     ]
 
 
-async def traced(
-    fake: FakeDiscord, driver: Driver, users: list[User], path: Path
-) -> list[plans.Plan]:
-    """Every workload once more on ``path``, with the bot writing down its SQL; the plans."""
-    trace = path.with_suffix(".sql")
-    bot = await BotProcess.spawn(fake.port, path, trace_sql=trace)
+def mixed(setup: Setup, *, sweep: bool = False) -> Mixed:
+    world = setup.fake.world
+    return Mixed(world, setup.users, world.guilds, setup.cities, setup.days, sweep=sweep)
+
+
+async def run_once(setup: Setup, count: int) -> tuple[list[Figures], dict[str, Any], list[dict]]:
+    """Every cell of one database once, in a freshly started bot."""
+    fake, driver, database = setup.fake, setup.driver, setup.name
+    bot = await BotProcess.spawn(fake.port, setup.path)
+    figures: list[Figures] = []
+    long: list[dict] = []
     try:
-        await answering(fake, fake.world.staff)
-        cycle = Cycle(fake.world, users, unreported_trips(path, users))
-        cycle.watch(driver)
-        for workload in [*commands(fake.world, users), cycle]:
-            await measure(driver, bot, workload, WARM_UP, 4, "traced")
+        await answering(fake, fake.world.staff, guild=fake.world.guilds[-1])
+        startup = {
+            "workload": "startup",
+            "database": database,
+            "guilds": len(fake.world.guilds),
+            "seconds": round(time.perf_counter() - bot.started, 3),
+            "peak_memory_mb": round(bot.peak_memory_mb(), 1),
+        }
+        if setup.one_server:
+            simple = commands(setup)
+            for workload in simple:  # warm caches, as a bot that has run for a while has them
+                await measure(driver, bot, workload, WARM_UP, 8, database)
+            for workload in simple:
+                for in_flight in IN_FLIGHT:
+                    figures.append(await measure(driver, bot, workload, count, in_flight, database))
+            cycle = Cycle(fake.world, setup.users, unreported_trips(setup.path, setup.users))
+            cycle.watch(driver)
+            await measure(driver, bot, cycle, WARM_UP // 2, 8, database)
+            for in_flight in IN_FLIGHT:
+                figures.append(await measure(driver, bot, cycle, count // 3, in_flight, database))
+            cycle.unwatch(driver)
+        servers = len(fake.world.guilds)  # every kind of command once in every server first
+        await measure(driver, bot, mixed(setup, sweep=True), 4 * servers, 8, database)
+        spread = mixed(setup)
+        for in_flight in IN_FLIGHT:
+            figures.append(await measure(driver, bot, spread, count, in_flight, database))
+        if setup.long_work:
+            long = await long_work_cells(setup, bot, count)
+        startup["peak_memory_mb"] = max(
+            [startup["peak_memory_mb"]] + [f.peak_memory_mb for f in figures]
+        )
     finally:
         await bot.stop()
-    return plans.read(trace, path)
+    baseline = {f.in_flight: f.per_second for f in figures if f.workload == Help.name}
+    for f in figures:
+        if f.in_flight in baseline:
+            f.ratio_to_baseline = baseline[f.in_flight] / f.per_second
+    return figures, startup, long
+
+
+async def long_work_cells(setup: Setup, bot: BotProcess, count: int) -> list[dict]:
+    """/help idle, then during each piece of long work, each after the outbox has settled."""
+    driver, world, users = setup.driver, setup.fake.world, setup.users
+    works = [
+        ("help-during-export", "ledger of 20 fiscal years, one /subsidy ledger each",
+         long_work.ledger_export(driver, world, setup.ledger_years)),
+        ("help-during-member-export", f"/member list of {setup.registry:,} members with its CSV",
+         long_work.registry_export(driver, world)),
+        ("help-during-import", f"/member import of {long_work.IMPORT_ROWS:,} new members",
+         long_work.member_import(driver, world, setup.next_import())),
+    ]  # fmt: skip
+    records = []
+    for name, description, work in works:
+        await setup.outbox_settled()
+        idle = await measure(
+            driver, bot, Help(world, users), count, long_work.IN_FLIGHT, setup.name
+        )
+        during = await long_work.help_during(
+            driver, bot, world, users, name, setup.name, description, work, idle
+        )
+        driver.forget()
+        records.append(during.record())
+    await setup.outbox_settled()
+    return records
+
+
+async def traced(setup: Setup) -> list[plans.Plan]:
+    """Every workload once more on the large database, with the bot writing down its SQL; the
+    plans of what it ran."""
+    trace = setup.path.with_suffix(".sql")
+    fake, driver = setup.fake, setup.driver
+    bot = await BotProcess.spawn(fake.port, setup.path, trace_sql=trace)
+    try:
+        await answering(fake, fake.world.staff)
+        for workload in commands(setup):
+            await measure(driver, bot, workload, WARM_UP, 4, "traced")
+        cycle = Cycle(fake.world, setup.users, unreported_trips(setup.path, setup.users))
+        cycle.watch(driver)
+        await measure(driver, bot, cycle, WARM_UP, 4, "traced")
+        cycle.unwatch(driver)
+        await long_work.registry_export(driver, fake.world)(lambda: False)
+        await long_work.ledger_export(driver, fake.world, setup.ledger_years[:2])(lambda: False)
+    finally:
+        await bot.stop()
+    return plans.read(trace, setup.path)
 
 
 def machine() -> str:
@@ -193,52 +203,105 @@ def machine() -> str:
     )
 
 
-def table(figures: list[Figures], startups: dict[str, float]) -> str:
+def load() -> str:
+    return " ".join(f"{v:.2f}" for v in os.getloadavg())
+
+
+def one_server_ratios(records: list[dict]) -> None:
+    """The mixed workload's p99 over many servers against the one-server (empty) figure at the
+    same number in flight, from the same repeat."""
+    reference = {
+        r["in_flight"]: r["p99_ms"]
+        for r in records
+        if r["workload"] == "mixed" and r["database"] == "empty"
+    }
+    for r in records:
+        if r["workload"] == "mixed" and r["database"] != "empty" and r["in_flight"] in reference:
+            r["p99_ratio_to_one_server"] = round(r["p99_ms"] / reference[r["in_flight"]], 2)
+
+
+def table(records: list[dict]) -> str:
     lines = [
-        "| database | workload | in flight | per s | p50 ms | p99 ms | ratio to baseline "
-        "| bot CPU ms | peak MB |",
-        "|---|---|---:|---:|---:|---:|---:|---:|---:|",
+        "| database | workload | in flight | per s | p50 ms | p99 ms | p99 spread | ratio to "
+        "baseline | bot CPU ms | peak MB |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for f in figures:
-        r = f.record()
+    for r in records:
+        if "per_second" not in r:
+            continue
+        low, high = r.get("spread", {}).get("p99_ms", [r["p99_ms"], r["p99_ms"]])
+        ratio_text = f"{r['ratio_to_baseline']:.2f}" if "ratio_to_baseline" in r else "–"
+        if "p99_ratio_to_one_server" in r:
+            ratio_text += f"; p99 {r['p99_ratio_to_one_server']:.2f}x one server's"
         lines.append(
-            f"| {f.database} | {f.workload} | {f.in_flight} | {r['per_second']:.0f} "
-            f"| {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {r['ratio_to_baseline']:.2f} "
-            f"| {f.cpu_ms:.2f} | {r['peak_memory_mb']:.0f} |"
+            f"| {r['database']} | {r['workload']} | {r['in_flight']} | {r['per_second']:.0f} "
+            f"| {r['p50_ms']:.1f} | {r['p99_ms']:.1f} | {low:.0f}–{high:.0f} | {ratio_text} "
+            f"| {r['cpu_ms']:.2f} | {r['peak_memory_mb']:.0f} |"
         )
-    for database, seconds in startups.items():
-        lines.append(f"| {database} | start-up to first answer | | | | | | | {seconds:.2f} s |")
+    for r in records:
+        if r["workload"] == "startup":
+            lines.append(
+                f"| {r['database']} | start-up to first answer ({r['guilds']} servers) | | | | "
+                f"| | | | {r['seconds']:.2f} s, peak {r['peak_memory_mb']:.0f} MB |"
+            )
+    long = [r for r in records if "idle_p99_ms" in r]
+    if long:
+        lines += [
+            "",
+            "| database | while staff run | /help in flight | p99 ms | max ms | idle p99 ms "
+            "| the work took |",
+            "|---|---|---:|---:|---:|---:|---:|",
+        ]
+        for r in long:
+            lines.append(
+                f"| {r['database']} | {r['work']} | {r['in_flight']} | {r['p99_ms']:.1f} "
+                f"| {r['max_ms']:.0f} | {r['idle_p99_ms']:.1f} | {r['work_seconds']:.1f} s |"
+            )
     return "\n".join(lines)
 
 
 async def main(args: argparse.Namespace) -> None:
     os.environ.setdefault("BOT_LOG_LEVEL", "40")  # the bot's errors only, not its start-up notes
-    world, users = association()
-    fake = FakeDiscord(world)
-    await fake.start()
-    driver = Driver(fake)
+    chosen = [d for d in args.databases.split(",") if d]
+    unknown = set(chosen) - set(DATABASES)
+    if unknown:
+        raise SystemExit(f"unknown databases {sorted(unknown)}; choose from {DATABASES}")
     folder = Path(tempfile.mkdtemp(prefix="kifa-bench-"))
     count = 30 if args.quick else 300
-    figures: list[Figures] = []
-    startups: dict[str, float] = {}
+    runs: dict[tuple[str, str, int], list[dict]] = defaultdict(list)
+    loads: list[str] = []
     explained: list[plans.Plan] = []
+    setups: list[Setup] = []
     try:
-        for database in ("empty", "large"):
-            found, startups[database], made = await run_database(
-                fake, driver, users, folder / f"{database}.sqlite3", database, count
-            )
-            figures += found
-            print(f"{database}: done{'; ' + made if made else ''}", flush=True)
-        if args.plans or not args.quick:
-            explained = await traced(fake, driver, users, folder / "large.sqlite3")
+        for name in chosen:
+            setup = await prepare(name, folder, quick=args.quick)
+            setups.append(setup)
+            print(f"{name}: ready; {setup.made}", flush=True)
+        for repeat in range(args.repeat):
+            loads.append(load())
+            found: list[dict] = []
+            for setup in setups:
+                figures, startup, long = await run_once(setup, count)
+                found += [f.record() for f in figures] + [startup] + long
+            one_server_ratios(found)
+            for r in found:
+                runs[(r["database"], r["workload"], r.get("in_flight", 0))].append(r)
+            print(f"run {repeat + 1} of {args.repeat} done (load {loads[-1]})", flush=True)
+        large = next((s for s in setups if s.name == "large"), None)
+        if large is not None and (args.plans or not args.quick):
+            explained = await traced(large)
+        loads.append(load())
     finally:
-        await fake.stop()
+        for setup in setups:
+            await setup.fake.stop()
         if args.keep:
             print(f"databases kept in {folder}")
         else:
             shutil.rmtree(folder, ignore_errors=True)
-    print(f"\nMachine: {machine()}\n")
-    print(table(figures, startups))
+    records = [median_record(cell) for cell in runs.values()]
+    print(f"\nMachine: {machine()}")
+    print(f"Load average (1, 5, 15 min) at the start of each run and at the end: {loads}\n")
+    print(table(records))
     scanning = [p for p in explained if p.scans]
     if explained:
         print(f"\nQuery plans: {len(explained)} statements, {len(scanning)} with a full scan:")
@@ -247,12 +310,13 @@ async def main(args: argparse.Namespace) -> None:
     if args.plans:
         args.plans.write_text(plans.markdown(explained), encoding="utf-8")
     if args.json:
-        records = [f.record() for f in figures]
-        records += [
-            {"workload": "startup", "database": db, "seconds": round(s, 3)}
-            for db, s in startups.items()
-        ]
-        args.json.write_text(json.dumps(records, indent=2) + "\n")
+        document = {
+            "machine": machine(),
+            "load_average": loads,
+            "repeat": args.repeat,
+            "records": records,
+        }
+        args.json.write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":

@@ -9,14 +9,18 @@ follow-up that completes it, so throughput counts finished work only.
 from __future__ import annotations
 
 import asyncio
+import gc
 import statistics
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
 from fake_discord.server import Call, FakeDiscord
 
 TIMEOUT = 15.0
+LONG_TIMEOUT = 300.0
 DEFERRED = 5
 
 
@@ -36,10 +40,15 @@ class Driver:
     def __init__(self, fake: FakeDiscord) -> None:
         self.fake = fake
         self._pending: dict[str, _Pending] = {}
+        self._until: dict[str, tuple[Callable[[Call], bool], asyncio.Future[Call]]] = {}
         fake.listeners.append(self._heard)
 
     def _heard(self, call: Call) -> None:
         parts = call.path.split("/")
+        if len(parts) > 3 and parts[3] in self._until:
+            done, future = self._until[parts[3]]
+            if not future.done() and done(call):
+                future.set_result(call)
         if call.method == "POST" and parts[1] == "interactions" and parts[-1] == "callback":
             pending = self._pending.get(parts[3])
             if pending is not None and not pending.callback.done():
@@ -65,6 +74,42 @@ class Driver:
             del self._pending[token]
             self.fake.interactions.pop(token, None)
 
+    def forget(self) -> None:
+        """Drop what the fake kept of the calls and messages so far (between two cells): over a
+        long run it would fill this process's memory, and the next cell needs none of it."""
+        self.fake.calls.clear()
+        self.fake.messages.clear()
+
+    async def interact_until(self, payload: dict, done: Callable[[Call], bool]) -> float:
+        """Send ``payload`` and wait for the call about it that ``done`` recognises (the final
+        answer of long work, after its progress edits); the seconds it took."""
+        token = payload["token"]
+        future: asyncio.Future[Call] = asyncio.get_running_loop().create_future()
+        self._until[token] = (done, future)
+        try:
+            sent = time.perf_counter()
+            await self.fake.dispatch("INTERACTION_CREATE", payload)
+            await asyncio.wait_for(future, LONG_TIMEOUT)
+            return time.perf_counter() - sent
+        finally:
+            del self._until[token]
+            self.fake.interactions.pop(token, None)
+
+
+@contextmanager
+def no_collector_pauses() -> Iterator[None]:
+    """This process's cyclic garbage collector off while latencies are taken, and run after.
+
+    The fake Discord keeps every call and message of a cell; with tens of thousands of them the
+    collector's full passes took up to half a second here, which the driver counted as the bot's
+    latency (it showed as a 430 ms /help during an import). The bot's own process is untouched."""
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
+        gc.collect()
+
 
 @dataclass
 class Figures:
@@ -76,7 +121,7 @@ class Figures:
     latencies: list[float] = field(repr=False)
     peak_memory_mb: float
     cpu_seconds: float  # the bot process's, during the run (outbox deliveries included)
-    ratio_to_baseline: float = 1.0
+    ratio_to_baseline: float | None = None  # None where the run has no baseline (500 servers)
 
     @property
     def per_second(self) -> float:
@@ -92,6 +137,11 @@ class Figures:
         return ordered[min(int(p * len(ordered)), len(ordered) - 1)]
 
     def record(self) -> dict[str, Any]:
+        ratio = (
+            {}
+            if self.ratio_to_baseline is None
+            else {"ratio_to_baseline": round(self.ratio_to_baseline, 2)}
+        )
         return {
             "workload": self.workload,
             "in_flight": self.in_flight,
@@ -99,6 +149,30 @@ class Figures:
             "per_second": round(self.per_second, 1),
             "p50_ms": round(statistics.median(self.latencies) * 1000, 2),
             "p99_ms": round(self.percentile(0.99) * 1000, 2),
-            "ratio_to_baseline": round(self.ratio_to_baseline, 2),
+            "max_ms": round(max(self.latencies) * 1000, 2),
+            **ratio,
+            "cpu_ms": round(self.cpu_ms, 2),
             "peak_memory_mb": round(self.peak_memory_mb, 1),
         }
+
+
+SPREAD_OF = ("per_second", "p99_ms", "max_ms", "ratio_to_baseline", "seconds", "idle_p99_ms",
+             "peak_memory_mb", "p99_ratio_to_one_server")  # fmt: skip
+
+
+def median_record(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """One cell's records from repeated runs as one: the median of each figure, how many runs,
+    and the spread (lowest, highest) of the figures that move from run to run."""
+    merged: dict[str, Any] = dict(runs[0])
+    spread: dict[str, list[float]] = {}
+    for key, value in runs[0].items():
+        if isinstance(value, bool) or not isinstance(value, int | float) or key == "in_flight":
+            continue
+        values = [run[key] for run in runs]
+        merged[key] = round(statistics.median(values), 3 if key == "seconds" else 2)
+        if key in SPREAD_OF:
+            spread[key] = [min(values), max(values)]
+    merged["runs"] = len(runs)
+    if len(runs) > 1:
+        merged["spread"] = spread
+    return merged

@@ -5,13 +5,15 @@ the staff would do. ``unit`` is called by worker ``worker`` (one bench user each
 from __future__ import annotations
 
 import asyncio
+import random
 import re
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 from bench.driver import Driver
-from db.synthetic import BODY  # 400 characters: inside the default range
+from bench.synthetic import BODY  # 400 characters: inside the default range
 from fake_discord.interactions import command_data, component_data, envelope, modal_data
-from fake_discord.models import User, World
+from fake_discord.models import Guild, User, World
 from fake_discord.server import Call
 
 CITIES = ("pontiac", "xuhui", "kanonji", "kusatsu-town", "date", "michigan")
@@ -26,6 +28,22 @@ QUESTIONS = (
     "Which of our partners are overseas?",
     "How much is the travel subsidy?",
 )
+
+
+class TripDays:
+    """Hands out trips that overlap no other: each user's n-th trip (whatever workload logs it)
+    is one day long, on the day and to the city that ``n`` names. Shared by every workload that
+    logs trips on one database, so that none of them is refused for an overlap."""
+
+    def __init__(self, first_day: date) -> None:
+        self.first_day = first_day
+        self._logged: dict[int, int] = {}
+
+    def options(self, user: User, cities: Sequence[str]) -> dict:
+        n = self._logged.get(user.id, 0)
+        self._logged[user.id] = n + 1
+        day = self.first_day + timedelta(days=n // len(cities))
+        return {"city": cities[n % len(cities)], "start": day.isoformat()}
 
 
 class Workload:
@@ -82,16 +100,58 @@ class TripLog(Command):
 
     name, path = "/trip log", "trip log"
 
-    def __init__(self, world: World, users: list[User], first_day: date) -> None:
+    def __init__(self, world: World, users: list[User], days: TripDays) -> None:
         super().__init__(world, users)
-        self.first_day = first_day
-        self.logged = [0] * len(users)
+        self.days = days
 
     def options(self, worker: int, n: int) -> dict:
-        k = self.logged[worker % len(self.users)]
-        self.logged[worker % len(self.users)] += 1
-        day = self.first_day + timedelta(days=k // len(CITIES))
-        return {"city": CITIES[k % len(CITIES)], "start": day.isoformat()}
+        return self.days.options(self.user(worker), CITIES)
+
+
+class Mixed(Workload):
+    """What a server's members do all day, spread over ``guilds``: /help, /city ask, /subsidy
+    check and /trip log in turn, each interaction in a server picked at random (seeded), whose
+    own cities it names. On one server it is the reference for the same mix over hundreds."""
+
+    name = "mixed"
+    KINDS = ("help", "city ask", "subsidy check", "trip log")
+
+    def __init__(
+        self,
+        world: World,
+        users: list[User],
+        guilds: Sequence[Guild],
+        cities: dict[int, Sequence[str]],
+        days: TripDays,
+        *,
+        sweep: bool = False,
+    ) -> None:
+        super().__init__(world, users)
+        self.guilds = guilds
+        self.cities = cities
+        self.days = days
+        self.sweep = sweep
+        self.rng = random.Random(20)
+
+    async def unit(self, driver: Driver, worker: int, n: int) -> list[float]:
+        """With ``sweep``, every kind in one server, then the next (to warm every server up)."""
+        if self.sweep:
+            guild = self.guilds[(n // len(self.KINDS)) % len(self.guilds)]
+        else:
+            guild = self.guilds[self.rng.randrange(len(self.guilds))]
+        user, cities = self.user(worker), self.cities[guild.id]
+        path = self.KINDS[n % len(self.KINDS)]
+        if path == "city ask":
+            options: dict = {"question": QUESTIONS[n % len(QUESTIONS)]}
+        elif path == "subsidy check":
+            options = {"city": cities[n % len(cities)]}
+        elif path == "trip log":
+            options = self.days.options(user, cities)
+        else:
+            options = {}
+        data = command_data(driver.fake, path, options)
+        answer = await driver.interact(envelope(driver.fake, 2, user, data, guild=guild))
+        return [answer.latency]
 
 
 class Cycle(Workload):
@@ -121,12 +181,20 @@ class Cycle(Workload):
                 if self.announced >= self.started:
                     self._caught_up.set()
             elif call.path == f"/channels/{moderation}/messages":
-                posted = next(reversed(messages.values()))
-                match = re.search(r"report:(\d+):approve", str(posted["components"]))
-                if match:
-                    self.post(match.group(1)).set_result(posted)
+                match = re.search(r"report:(\d+):approve", str(call.body.get("components")))
+                if match is None:
+                    return
+                future = self.post(match.group(1))
+                # Done already: the bot posting a decided report's message again, because the
+                # driver forgot the first one between two cells and the edit was answered 10008.
+                if not future.done():
+                    future.set_result(next(reversed(messages.values())))
 
+        self._listener = heard
         driver.fake.listeners.append(heard)
+
+    def unwatch(self, driver: Driver) -> None:
+        driver.fake.listeners.remove(self._listener)
 
     def post(self, report: str) -> asyncio.Future[dict]:
         if report not in self.posts:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import pkgutil
 from typing import Any
@@ -119,6 +120,12 @@ class AssociationBot(commands.Bot):
         await self.services.languages.seen(interaction.user.id, interaction.locale.value)
 
     async def on_ready(self) -> None:
+        # What start-up built (discord.py's state of every server, the loaded code) lives as long
+        # as the bot: kept out of the collector's full passes, which otherwise walk all of it.
+        # In 500 servers those passes stopped the bot for 25-30 ms, the slowest answers at 8 in
+        # flight (guilds-500 benchmark); a cycle among these objects that dies later stays, a few
+        # KB for a server the bot leaves.
+        gc.freeze()
         log.info(
             "Ready as %s (%s) in %d servers",
             self.user,

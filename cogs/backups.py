@@ -6,8 +6,9 @@ import logging
 from datetime import time
 from typing import TYPE_CHECKING
 
-from discord.ext import commands, tasks
+from discord.ext import commands
 
+from bot.daily import DailyJob
 from bot.domain.clock import TOKYO
 from bot.services.backups import BackupService
 from db.backup import BackupError
@@ -23,6 +24,7 @@ DAILY_AT = time(4, 0, tzinfo=TOKYO)  # the quietest hour of the association's da
 class Backups(commands.Cog):
     def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
+        self.daily = DailyJob(bot, DAILY_AT, self.back_up, catch_up=self.catch_up)
 
     @property
     def backups(self) -> BackupService:
@@ -34,14 +36,8 @@ class Backups(commands.Cog):
     async def cog_unload(self) -> None:
         self.daily.cancel()
 
-    @tasks.loop(time=DAILY_AT)
-    async def daily(self) -> None:
-        await self.back_up()
-
-    @daily.before_loop
     async def catch_up(self) -> None:
         """A day the bot was down at the usual hour gets its copy as soon as it is back."""
-        await self.bot.wait_until_ready()
         if not self.backups.enabled:
             log.warning("Daily backups are off (BACKUP_KEEP=0)")
         elif self.backups.due():

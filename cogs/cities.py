@@ -15,6 +15,7 @@ from bot.domain import countries
 from bot.domain.ask.answers import Answer, NotFound, Scope
 from bot.domain.cities import Association, City, CityDataError, Since
 from bot.interactions import Speaker, guild_id, read_attachment, services
+from bot.progress import ProgressReply
 from bot.services import presets
 from bot.subsidy_text import standing_text
 
@@ -241,17 +242,18 @@ class Cities(commands.GroupCog, group_name="city", group_description="Our partne
         say = await Speaker.of(interaction)
         await interaction.response.defer(ephemeral=True, thinking=True)
         raw = await read_attachment(file)
+        reply = ProgressReply(say, "progress.cities")
         try:
             imported = await services(interaction).cities.import_file(
-                guild_id(interaction), interaction.user.id, file.filename, raw
+                guild_id(interaction), interaction.user.id, file.filename, raw, reply.update
             )
         except CityDataError as error:
             lines = problem_lines(say, error)
-            await say.send(
+            await reply.send(
                 say("city.import.invalid", count=len(error.problems)) + "\n" + "\n".join(lines)
             )
             return
-        await say.send(say("city.import.done", count=len(imported)))
+        await reply.send(say("city.import.done", count=len(imported)))
 
     @app_commands.command(
         name="preset", description="Replace this server's cities with a shipped preset"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import logging
 import re
@@ -10,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
-from discord.ext import commands, tasks
+from discord.ext import commands
 
 from bot.checks import require_staff, staff_only
+from bot.daily import DailyJob
 from bot.domain.clock import TOKYO
 from bot.domain.dates import Span
 from bot.domain.member_csv import ServerMember, lookup_query
@@ -20,6 +22,7 @@ from bot.error_handler import answer_error
 from bot.files.csv_file import csv_file
 from bot.i18n import t
 from bot.interactions import Speaker, guild_id, read_attachment, services
+from bot.progress import ProgressReply
 from bot.services.members import ImportResult, MemberService, Registered
 
 if TYPE_CHECKING:
@@ -173,22 +176,14 @@ def import_text(say: Speaker, result: ImportResult) -> str:
 class Members(commands.GroupCog, group_name="member", group_description="The member registry"):
     def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
+        # Expiries that fell while the bot was down are handled as soon as it is back.
+        self.daily = DailyJob(bot, DAILY_AT, self.keep_roles_in_step)
 
     async def cog_load(self) -> None:
         self.daily.start()
 
     async def cog_unload(self) -> None:
         self.daily.cancel()
-
-    @tasks.loop(time=DAILY_AT)
-    async def daily(self) -> None:
-        await self.keep_roles_in_step()
-
-    @daily.before_loop
-    async def catch_up(self) -> None:
-        """Expiries that fell while the bot was down are handled as soon as it is back."""
-        await self.bot.wait_until_ready()
-        await self.keep_roles_in_step()
 
     async def keep_roles_in_step(self) -> None:
         members = self.bot.services.members
@@ -272,10 +267,12 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
     @staff_only()
     async def list_members(self, interaction: discord.Interaction) -> None:
         say = await Speaker.of(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)
         members = services(interaction).members
-        records = await members.registry(guild_id(interaction))
+        reply = ProgressReply(say, "progress.members")
+        records = await members.registry(guild_id(interaction), progress=reply.update)
         if not records:
-            await say.send(say("member.list.empty"))
+            await reply.send(say("member.list.empty"))
             return
         lines = [
             say(
@@ -296,8 +293,9 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
             colour=discord.Colour.green(),
         )
         language = (await services(interaction).settings.get(guild_id(interaction))).language
-        data = registry_file(language, records, members)
-        await say.send(embed=embed, file=discord.File(io.BytesIO(data), filename="members.csv"))
+        # Thousands of rows: written beside the event loop, which keeps answering meanwhile.
+        data = await asyncio.to_thread(registry_file, language, records, members)
+        await reply.send(embed=embed, file=discord.File(io.BytesIO(data), filename="members.csv"))
 
     @app_commands.command(name="import", description="Register members from a CSV file")
     @app_commands.describe(
@@ -311,10 +309,11 @@ class Members(commands.GroupCog, group_name="member", group_description="The mem
         sheet = members.read_import(await read_attachment(file))
         assert interaction.guild is not None  # a guild-only command
         found = await lookup_usernames(interaction.guild, sheet.usernames)
+        reply = ProgressReply(say, "progress.rows")
         result = await members.import_sheet(
-            guild_id(interaction), interaction.user.id, sheet, found
+            guild_id(interaction), interaction.user.id, sheet, found, progress=reply.update
         )
-        await say.send(import_text(say, result))
+        await reply.send(import_text(say, result))
 
 
 async def setup(bot: AssociationBot) -> None:

@@ -3,12 +3,12 @@ reminded of their reports' deadlines, and staff of the reports that have waited 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import TYPE_CHECKING
 
-from discord.ext import commands, tasks
+from discord.ext import commands
 
+from bot.daily import DailyJob
 from bot.domain.clock import TOKYO
 from bot.domain.deadlines import REMIND_AT
 from bot.domain.errors import DomainError
@@ -29,25 +29,15 @@ DAILY_AT = REMIND_AT.replace(tzinfo=TOKYO)
 class Reminders(commands.Cog):
     def __init__(self, bot: AssociationBot) -> None:
         self.bot = bot
-        self.caught_up = asyncio.Event()  # set once the start's catch-up has run
+        # What fell due while the bot was down is queued as soon as it is back; what was
+        # already queued is not queued again (the reminders are keyed).
+        self.daily = DailyJob(bot, DAILY_AT, self.run_day)
 
     async def cog_load(self) -> None:
         self.daily.start()
 
     async def cog_unload(self) -> None:
         self.daily.cancel()
-
-    @tasks.loop(time=DAILY_AT)
-    async def daily(self) -> None:
-        await self.run_day()
-
-    @daily.before_loop
-    async def catch_up(self) -> None:
-        """What fell due while the bot was down is queued as soon as it is back; what was already
-        queued is not queued again (the reminders are keyed)."""
-        await self.bot.wait_until_ready()
-        await self.run_day()
-        self.caught_up.set()
 
     async def run_day(self) -> None:
         reminders = self.bot.services.reminders

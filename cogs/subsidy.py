@@ -16,6 +16,7 @@ from bot.checks import staff_only
 from bot.domain.clock import TOKYO
 from bot.domain.dates import Span
 from bot.domain.errors import Phrase
+from bot.domain.fiscal import FiscalYear
 from bot.domain.ids import parse_id
 from bot.domain.outbox import MessageRef
 from bot.files.chart import bar_chart
@@ -23,6 +24,7 @@ from bot.files.csv_file import csv_file
 from bot.i18n import t
 from bot.interactions import Speaker, guild_id, services
 from bot.outbox import Rendered
+from bot.progress import ProgressReply
 from bot.services.subsidy import CityYear, Summary
 from bot.services.transitions import SUBSIDY_DM
 from bot.subsidy_text import payee, standing_text
@@ -37,6 +39,20 @@ LEDGER_COLUMNS = (
     "discord_user_id", "report", "report_title", "amount_yen", "state", "granted_at", "paid_on",
     "paid_method", "void_reason",
 )  # fmt: skip
+
+
+async def open_year(
+    interaction: discord.Interaction, year: int | None
+) -> tuple[Speaker, FiscalYear, str]:
+    """The opening of a staff report on a fiscal year: the answer deferred (it may take
+    seconds), the year asked for (default: this one), and the language of its files, the
+    server's, because they go into the association's papers."""
+    say = await Speaker.of(interaction)
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    svc = services(interaction)
+    fiscal = await svc.subsidy.fiscal_year(guild_id(interaction), year)
+    language = (await svc.settings.get(guild_id(interaction))).language
+    return say, fiscal, language
 
 
 def grant_line(say: Speaker, grant: Grant, names: dict[str, str]) -> str:
@@ -180,10 +196,10 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         interaction: discord.Interaction,
         year: app_commands.Range[int, 2000, 2100] | None = None,
     ) -> None:
-        say = await Speaker.of(interaction)
+        say, fiscal, language = await open_year(interaction, year)
         svc = services(interaction)
-        fiscal = await svc.subsidy.fiscal_year(guild_id(interaction), year)
-        grants = await svc.subsidy.ledger(guild_id(interaction), fiscal.year)
+        reply = ProgressReply(say, "progress.grants")
+        grants = await svc.subsidy.ledger(guild_id(interaction), fiscal.year, reply.update)
         names = {
             slug: c.name(say.language)
             for slug, c in (await svc.cities.by_slug(guild_id(interaction))).items()
@@ -200,13 +216,12 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         embed = discord.Embed(
             title=title, description="\n".join(lines), colour=discord.Colour.green()
         )
-        language = (await svc.settings.get(guild_id(interaction))).language
         file_names = {
             slug: c.name(language)
             for slug, c in (await svc.cities.by_slug(guild_id(interaction))).items()
         }
         data = ledger_file(language, grants, file_names)
-        await say.send(
+        await reply.send(
             embed=embed, file=discord.File(io.BytesIO(data), filename=f"ledger-{fiscal.year}.csv")
         )
 
@@ -220,13 +235,8 @@ class Subsidy(commands.GroupCog, group_name="subsidy", group_description="The tr
         interaction: discord.Interaction,
         year: app_commands.Range[int, 2000, 2100] | None = None,
     ) -> None:
-        say = await Speaker.of(interaction)
-        await interaction.response.defer(ephemeral=True, thinking=True)
-        svc = services(interaction)
-        fiscal = await svc.subsidy.fiscal_year(guild_id(interaction), year)
-        summary = await svc.subsidy.summary(guild_id(interaction), fiscal)
-        # Files follow the server's language: they go into the association's papers.
-        language = (await svc.settings.get(guild_id(interaction))).language
+        say, fiscal, language = await open_year(interaction, year)
+        summary = await services(interaction).subsidy.summary(guild_id(interaction), fiscal)
         span = Span(fiscal.start, fiscal.end)
         file_year = t(language, "subsidy.year", year=fiscal.year, span=span)
         png = await asyncio.to_thread(summary_chart, language, summary, file_year)

@@ -14,6 +14,14 @@ and service helpers that run inside one take that connection and never open anot
 second unit of work from the task that holds the first would wait on itself for ever, so it raises
 :class:`NestedUnitOfWork` at once instead. What must follow a commit (waking the outbox worker,
 dropping a cached value) is registered with :meth:`Connection.after_commit`.
+
+Every statement is a round trip to aiosqlite's thread, and under load each one waits for the
+event loop's next turn and for the interpreter lock. A short unit of work that matters (a member's
+command, a delivery of the outbox) can run whole in one trip instead: :meth:`Database.run` takes
+it as a coroutine function of the connection and drives it to its end on the database's thread,
+where each statement runs at once. It may await the connection's statements only, which is what
+a unit of work may do anyway (no Discord, no other I/O); awaiting anything else raises
+:class:`AwaitedOutside` and rolls the transaction back.
 """
 
 from __future__ import annotations
@@ -21,10 +29,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Sequence
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Iterable, Sequence
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import aiosqlite
 
@@ -37,6 +46,14 @@ Params = Sequence[Any] | dict[str, Any]
 
 
 Trace = Callable[[str, Params], None]
+T = TypeVar("T")
+
+# How a statement reaches the database's thread: ``call(fn, *args)`` returns ``fn(*args)`` run
+# there, either as one round trip from the event loop or, inside Database.run, at once.
+Call = Callable[..., Awaitable[Any]]
+
+# Set on the database's thread while it runs a unit of work for Database.run.
+_running_at_once = threading.local()
 
 
 class NestedUnitOfWork(RuntimeError):
@@ -49,11 +66,23 @@ class NestedUnitOfWork(RuntimeError):
         )
 
 
+class AwaitedOutside(RuntimeError):
+    """A unit of work run whole on the database's thread awaited something other than its
+    statements (Discord, a sleep, another unit of work): that cannot happen there."""
+
+    def __init__(self, awaited: Any) -> None:
+        super().__init__(
+            f"A unit of work run by Database.run awaited {awaited!r}; it may await only its "
+            "connection's statements. Do other work before or after it."
+        )
+
+
 class Connection:
     """What repositories receive: run statements on the connection the caller holds."""
 
-    def __init__(self, conn: aiosqlite.Connection, trace: Trace | None = None) -> None:
-        self._conn = conn
+    def __init__(self, raw: sqlite3.Connection, call: Call, trace: Trace | None = None) -> None:
+        self._raw = raw
+        self._call = call
         self._trace = trace
         self._after_commit: list[Callable[[], None]] = []
 
@@ -74,38 +103,68 @@ class Connection:
         if self._trace is not None:
             self._trace(sql, params)
 
-    # Each call is one round trip to aiosqlite's thread (a cursor left to the garbage collector
-    # needs no second trip to close it: these statements have run to completion).
+    # Each statement is one call: one round trip to aiosqlite's thread, or none inside
+    # Database.run (a cursor left to the garbage collector needs no second call to close it:
+    # these statements have run to completion).
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the last inserted rowid (0 where none)."""
         self._traced(sql, params)
-        cursor = await self._conn.execute(sql, params)
-        return cursor.lastrowid or 0
+        return await self._call(_lastrowid, self._raw, sql, params)
 
     async def execute_rowcount(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return how many rows it changed."""
         self._traced(sql, params)
-        cursor = await self._conn.execute(sql, params)
-        return cursor.rowcount
+        return await self._call(_rowcount, self._raw, sql, params)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
         rows = list(rows)
         if rows:
             self._traced(sql, rows[0])
-        await self._conn.executemany(sql, rows)
+        await self._call(self._raw.executemany, sql, rows)
 
     async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
         self._traced(sql, params)
-        rows = await self._conn.execute_fetchall(sql, params)
+        rows = await self._call(_fetchall, self._raw, sql, params)
         return next(iter(rows), None)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         self._traced(sql, params)
-        return list(await self._conn.execute_fetchall(sql, params))
+        return await self._call(_fetchall, self._raw, sql, params)
 
     async def fetchval(self, sql: str, params: Params = ()) -> Any:
         row = await self.fetchone(sql, params)
         return None if row is None else row[0]
+
+
+def _lastrowid(raw: sqlite3.Connection, sql: str, params: Params) -> int:
+    return raw.execute(sql, params).lastrowid or 0
+
+
+def _rowcount(raw: sqlite3.Connection, sql: str, params: Params) -> int:
+    return raw.execute(sql, params).rowcount
+
+
+def _fetchall(raw: sqlite3.Connection, sql: str, params: Params) -> list[Row]:
+    return raw.execute(sql, params).fetchall()
+
+
+async def _at_once(fn: Callable[..., Any], *args: Any) -> Any:
+    """A statement inside Database.run: already on the database's thread, it runs now."""
+    return fn(*args)
+
+
+def _to_the_end(work: Coroutine[Any, Any, T]) -> T:
+    """Drive ``work`` to its end without an event loop: it must never really wait."""
+    try:
+        awaited = work.send(None)
+    except StopIteration as finished:
+        return finished.value
+    except RuntimeError as error:  # asyncio's own awaitables want the loop, which is not here
+        if "event loop" not in str(error):
+            raise
+        raise AwaitedOutside(error) from error
+    work.close()
+    raise AwaitedOutside(awaited)
 
 
 class Database:
@@ -146,6 +205,8 @@ class Database:
     def check_outside(self) -> None:
         """Raise :class:`NestedUnitOfWork` if this task holds the database. Cached reads call it
         even when the value is in memory, so a wrong call fails every time, not on a cache miss."""
+        if getattr(_running_at_once, "active", False):
+            raise NestedUnitOfWork()  # on the database's thread, inside Database.run
         if self._holder is not None and self._holder is asyncio.current_task():
             raise NestedUnitOfWork()
 
@@ -164,7 +225,7 @@ class Database:
         """A write transaction: everything inside commits together or not at all."""
         async with self._held():
             await self._conn.execute("BEGIN IMMEDIATE")
-            conn = Connection(self._conn, self._trace)
+            conn = self._connection()
             try:
                 yield conn
             except BaseException:
@@ -189,9 +250,57 @@ class Database:
         under it. No BEGIN and ROLLBACK, then, which spares two round trips to the database
         thread on every read."""
         async with self._held():
-            conn = Connection(self._conn, self._trace)
+            conn = self._connection()
             yield conn
         conn._run_after_commit()
+
+    def _connection(self) -> Connection:
+        """A connection whose statements are each one round trip to aiosqlite's thread.
+
+        The statements go through aiosqlite's own way of running a function on its thread
+        (``_execute``) on its sqlite3 connection (``_conn``): aiosqlite has no public way to run
+        a function there, and :meth:`run` needs one; both are checked by the tests."""
+        return Connection(self._conn._conn, self._conn._execute, self._trace)
+
+    async def run(self, work: Callable[[Connection], Awaitable[T]], *, write: bool = True) -> T:
+        """``work(conn)`` whole, in one trip to the database's thread: a write transaction (or,
+        with ``write=False``, a read). Statements run there at once, so a unit of work of ten
+        statements costs one wait for the event loop and the interpreter lock instead of ten.
+
+        ``work`` may await the connection's statements only (see :class:`AwaitedOutside`); what
+        must follow the commit goes to :meth:`Connection.after_commit`, as anywhere else."""
+        raw = self._conn._conn
+        conn = Connection(raw, _at_once, self._trace)
+
+        def on_the_thread() -> T:
+            _running_at_once.active = True
+            try:
+                if not write:
+                    return _to_the_end(work(conn))  # type: ignore[arg-type]
+                raw.execute("BEGIN IMMEDIATE")
+                try:
+                    result = _to_the_end(work(conn))  # type: ignore[arg-type]
+                except BaseException:
+                    raw.rollback()
+                    raise
+                raw.commit()
+                return result
+            finally:
+                _running_at_once.active = False
+
+        async with self._held():
+            # The lock is held until the thread is done, even if the caller is cancelled; what
+            # follows a commit then still runs (as for transaction()).
+            running = asyncio.ensure_future(self._conn._execute(on_the_thread))
+            try:
+                result = await asyncio.shield(running)
+            except asyncio.CancelledError:
+                await _finished(running)
+                if running.exception() is None:
+                    conn._run_after_commit()
+                raise
+        conn._run_after_commit()
+        return result
 
     async def erase_freed_pages(self) -> None:
         """Leave no copy of erased data in the files: copy the write-ahead log into the database
@@ -209,6 +318,15 @@ class Database:
     async def user_version(self) -> int:
         async with self.read() as conn:
             return int(await conn.fetchval("PRAGMA user_version"))
+
+
+async def _finished(running: asyncio.Future[Any]) -> None:
+    """Wait until ``running`` is done, however often the waiter is cancelled meanwhile."""
+    while not running.done():
+        try:
+            await asyncio.shield(running)
+        except BaseException:  # cancelled again, or what ``running`` raised: looked at after
+            continue
 
 
 async def _uncancellable(operation: Awaitable[None]) -> None:

@@ -228,10 +228,27 @@ async def pay(conn: Connection, grant_id: int, day: date, method: str, actor_id:
     return changed == 1
 
 
-async def of_year(conn: Connection, guild_id: int, year: int) -> list[Grant]:
+async def count_of_year(conn: Connection, guild_id: int, year: int) -> int:
+    return int(
+        await conn.fetchval(
+            "SELECT count(*) FROM grants WHERE guild_id = ? AND fiscal_year = ?", (guild_id, year)
+        )
+    )
+
+
+async def of_year(
+    conn: Connection,
+    guild_id: int,
+    year: int,
+    after_id: int | None = None,
+    limit: int | None = None,
+) -> list[Grant]:
+    """The grants of a fiscal year in order; given ``limit``, one page of the year's ledger: at
+    most that many, after grant ``after_id`` (None: from the first)."""
     rows = await conn.fetchall(
-        f"SELECT {_COLUMNS} {_FROM} WHERE g.guild_id = ? AND g.fiscal_year = ? ORDER BY g.id",
-        (guild_id, year),
+        f"SELECT {_COLUMNS} {_FROM} WHERE g.guild_id = ? AND g.fiscal_year = ? AND g.id > ? "
+        "ORDER BY g.id LIMIT ?",
+        (guild_id, year, 0 if after_id is None else after_id, -1 if limit is None else limit),
     )
     return [_grant(r) for r in rows]
 
@@ -256,9 +273,12 @@ async def trip_city(conn: Connection, trip_id: int) -> tuple[int, int, date]:
 
 async def lines_of_member(conn: Connection, guild_id: int, user_id: int) -> set[tuple[int, date]]:
     """(city row, trip's first day) of every report the member wrote: the lines a change of their
-    membership can move."""
+    membership can move. Through the member's index: for DISTINCT, SQLite preferred to walk the
+    whole server's reports in the covering index that holds these columns (10 ms a call on a
+    twenty-year database, once per member registered; 0.03 ms this way)."""
     rows = await conn.fetchall(
-        "SELECT DISTINCT city_id, trip_start_on FROM reports WHERE guild_id = ? AND user_id = ?",
+        "SELECT DISTINCT city_id, trip_start_on FROM reports INDEXED BY reports_member "
+        "WHERE guild_id = ? AND user_id = ?",
         (guild_id, user_id),
     )
     return {(r["city_id"], date.fromisoformat(r["trip_start_on"])) for r in rows}

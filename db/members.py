@@ -207,16 +207,23 @@ async def guilds(conn: Connection) -> list[int]:
     return [r["guild_id"] for r in rows]
 
 
-async def registry(conn: Connection, guild_id: int) -> list[MemberRecord]:
-    """Every member with their latest period, in order of registration."""
+async def count(conn: Connection, guild_id: int) -> int:
+    return int(await conn.fetchval("SELECT count(*) FROM members WHERE guild_id = ?", (guild_id,)))
+
+
+async def registry_page(
+    conn: Connection, guild_id: int, after_user: int | None, limit: int
+) -> list[MemberRecord]:
+    """Up to ``limit`` members with their latest period, in order of user id, after
+    ``after_user`` (None: from the first): one page of the registry, read from its key."""
     rows = await conn.fetchall(
         f"SELECT m.user_id, m.name, m.name_reading, m.name_from_discord, m.forgotten_at, "
         f"{_PERIOD_COLUMNS} FROM members AS m "
         "JOIN membership_periods AS p ON p.id = ("
         "  SELECT max(q.id) FROM membership_periods AS q "
         "  WHERE q.guild_id = m.guild_id AND q.user_id = m.user_id) "
-        "WHERE m.guild_id = ? ORDER BY p.id",
-        (guild_id,),
+        "WHERE m.guild_id = ? AND m.user_id > ? ORDER BY m.user_id LIMIT ?",
+        (guild_id, -1 if after_user is None else after_user, limit),
     )
     return [
         MemberRecord(

@@ -8,7 +8,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from fake_discord.models import Channel, Role, User, snowflake
+from fake_discord.models import Channel, Guild, Role, User, snowflake
 from fake_discord.server import FakeDiscord
 
 _tokens = itertools.count(1)
@@ -37,8 +37,10 @@ def envelope(
     locale: str = "en-US",
     channel: Channel | None = None,
     in_guild: bool = True,
+    guild: Guild | None = None,
 ) -> dict:
-    guild = fake.world.guild
+    """An interaction from ``user`` in ``guild`` (the world's own by default)."""
+    guild = guild or fake.world.guild
     token = f"token-{next(_tokens)}"
     payload: dict[str, Any] = {
         "id": str(snowflake()),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import discord
@@ -245,9 +246,55 @@ class Guild:
         }
 
 
+def association_guild(name: str, bot_user: User, people: dict[str, User]) -> Guild:
+    """An association's server: its roles (staff, member, the bot's own), its channels (general,
+    moderation for staff only, announcements, one the bot cannot write in), and ``people``:
+    ``owner``, ``admin``, ``staff``, and whoever else is given, with the member role for names
+    that start with ``member``."""
+    guild = Guild(name, owner=people["owner"])
+    everyone = Role("@everyone", EVERYONE_PERMISSIONS, position=0, id=guild.id)
+    admin_role = Role("Admin", discord.Permissions(manage_guild=True), position=5)
+    staff_role = Role("Staff", position=3)
+    member_role = Role("Member", position=1)
+    bot_role = Role(bot_user.name, BOT_PERMISSIONS, position=4, managed=True)
+    above_bot = Role("Moderator", position=6)
+    guild.roles = [everyone, member_role, staff_role, bot_role, admin_role, above_bot]
+
+    private = discord.Permissions(view_channel=True)
+    guild.channels = [
+        Channel("general", guild.id, position=0),
+        Channel(
+            "moderation",
+            guild.id,
+            position=1,
+            overwrites=[
+                Overwrite(guild.id, True, deny=private),
+                Overwrite(staff_role.id, True, allow=private),
+                Overwrite(bot_role.id, True, allow=private),
+            ],
+        ),
+        Channel("announcements", guild.id, position=2),
+        Channel(
+            "read-only",
+            guild.id,
+            position=3,
+            overwrites=[
+                Overwrite(bot_role.id, True, deny=discord.Permissions(send_messages=True)),
+            ],
+        ),
+    ]
+    roles = {"owner": [admin_role], "admin": [admin_role], "staff": [staff_role]}
+    guild.members = [Member(bot_user, [bot_role])] + [
+        Member(user, roles.get(key, [member_role] if key.startswith("member") else []))
+        for key, user in people.items()
+    ]
+    return guild
+
+
 @dataclass
 class World:
-    """An association's server as the tests know it: who is who, and where."""
+    """An association's server as the tests know it: who is who, and where. ``more_guilds`` are
+    other servers the same bot is in (the benchmark's hundreds of associations)."""
 
     bot_user: User
     guild: Guild
@@ -256,56 +303,49 @@ class World:
     member: User
     member2: User
     guest: User
+    more_guilds: list[Guild] = field(default_factory=list)
+
+    @property
+    def guilds(self) -> list[Guild]:
+        return [self.guild, *self.more_guilds]
+
+    def find_guild(self, guild_id: int) -> Guild | None:
+        if guild_id == self.guild.id:  # the usual case, without walking hundreds
+            return self.guild
+        return next((g for g in self.more_guilds if g.id == guild_id), None)
+
+    def add_associations(self, count: int, members: Sequence[User] = ()) -> list[Guild]:
+        """``count`` more association servers, each with the same admin, staff and members as
+        the first, and ``members`` as members too; returns them."""
+        people = {
+            "owner": self.guild.owner,
+            "admin": self.admin,
+            "staff": self.staff,
+            "member": self.member,
+            "member2": self.member2,
+            "guest": self.guest,
+            **{f"member-{n}": user for n, user in enumerate(members)},
+        }
+        added = [
+            association_guild(f"Association {len(self.guilds) + n}", self.bot_user, people)
+            for n in range(count)
+        ]
+        self.more_guilds += added
+        return added
 
     @classmethod
     def association(cls) -> World:
         bot_user = User("kifa-bot", bot=True)
-        admin = User("admin")
-        guild = Guild("Kusatsu International Friendship Association", owner=User("owner"))
-        everyone = Role("@everyone", EVERYONE_PERMISSIONS, position=0, id=guild.id)
-        admin_role = Role("Admin", discord.Permissions(manage_guild=True), position=5)
-        staff_role = Role("Staff", position=3)
-        member_role = Role("Member", position=1)
-        bot_role = Role("kifa-bot", BOT_PERMISSIONS, position=4, managed=True)
-        above_bot = Role("Moderator", position=6)
-        guild.roles = [everyone, member_role, staff_role, bot_role, admin_role, above_bot]
-
-        private = discord.Permissions(view_channel=True)
-        guild.channels = [
-            Channel("general", guild.id, position=0),
-            Channel(
-                "moderation",
-                guild.id,
-                position=1,
-                overwrites=[
-                    Overwrite(guild.id, True, deny=private),
-                    Overwrite(staff_role.id, True, allow=private),
-                    Overwrite(bot_role.id, True, allow=private),
-                ],
-            ),
-            Channel("announcements", guild.id, position=2),
-            Channel(
-                "read-only",
-                guild.id,
-                position=3,
-                overwrites=[
-                    Overwrite(bot_role.id, True, deny=discord.Permissions(send_messages=True)),
-                ],
-            ),
-        ]
-        staff, member, member2, guest = (
-            User("staff"),
-            User("member"),
-            User("member2"),
-            User("guest"),
+        people = {
+            name: User(name) for name in ("owner", "admin", "staff", "member", "member2", "guest")
+        }
+        guild = association_guild("Kusatsu International Friendship Association", bot_user, people)
+        return cls(
+            bot_user,
+            guild,
+            people["admin"],
+            people["staff"],
+            people["member"],
+            people["member2"],
+            people["guest"],
         )
-        guild.members = [
-            Member(bot_user, [bot_role]),
-            Member(guild.owner, [admin_role]),
-            Member(admin, [admin_role]),
-            Member(staff, [staff_role]),
-            Member(member, [member_role]),
-            Member(member2, [member_role]),
-            Member(guest, []),
-        ]
-        return cls(bot_user, guild, admin, staff, member, member2, guest)

@@ -25,7 +25,7 @@ import trustme
 from aiohttp import WSMsgType, web
 from aiohttp.abc import AbstractResolver, ResolveResult
 
-from fake_discord.models import User, World, snowflake
+from fake_discord.models import Guild, User, World, snowflake
 
 DISCORD_HOSTS = ("discord.com", "gateway.discord.gg", "cdn.discordapp.com")
 HEARTBEAT_MS = 41_250
@@ -233,7 +233,7 @@ class FakeDiscord:
         await self._dispatch(ws, "GUILD_MEMBERS_CHUNK", chunk)
 
     async def _send_ready(self, ws: web.WebSocketResponse) -> None:
-        guild = self.world.guild
+        guilds = self.world.guilds
         await self._dispatch(
             ws,
             "READY",
@@ -245,7 +245,7 @@ class FakeDiscord:
                     "mfa_enabled": False,
                     "flags": 0,
                 },
-                "guilds": [{"id": str(guild.id), "unavailable": True}],
+                "guilds": [{"id": str(guild.id), "unavailable": True} for guild in guilds],
                 "session_id": "fake-session",
                 "resume_gateway_url": "wss://gateway.discord.gg",
                 "private_channels": [],
@@ -253,7 +253,8 @@ class FakeDiscord:
                 "application": {"id": str(self.application_id), "flags": 0},
             },
         )
-        await self._dispatch(ws, "GUILD_CREATE", guild.payload())
+        for guild in guilds:  # one GUILD_CREATE each, as Discord sends them after READY
+            await self._dispatch(ws, "GUILD_CREATE", guild.payload())
 
     async def _dispatch(self, ws: web.WebSocketResponse | None, event: str, data: dict) -> None:
         frame = {"op": 0, "t": event, "s": next(self._seq), "d": data}
@@ -413,17 +414,20 @@ class FakeDiscord:
             return self._channel_message(m, int(match.group(1)), match.group(2), call.body)
         if m == "POST" and p == "/users/@me/channels":
             return self._open_dm(int(call.body["recipient_id"]))
-        if match := re.fullmatch(r"/guilds/\d+/members/(\d+)/roles/(\d+)", p):
-            return self._member_role(m, int(match.group(1)), int(match.group(2)))
-        if m == "GET" and (match := re.fullmatch(r"/guilds/\d+/members/(\d+)", p)):
-            member = world.guild.find_member(int(match.group(1)))
-            if member is None:
-                return json_response({"message": "Unknown Member", "code": 10007}, 404)
-            return json_response(member.payload())
+        if match := re.fullmatch(r"/guilds/(\d+)(?:/.*)?", p):
+            guild = world.find_guild(int(match.group(1)))
+            if guild is None:
+                return json_response({"message": "Unknown Guild", "code": 10004}, 404)
+            if match := re.fullmatch(r"/guilds/\d+/members/(\d+)/roles/(\d+)", p):
+                return self._member_role(guild, m, int(match.group(1)), int(match.group(2)))
+            if m == "GET" and (match := re.fullmatch(r"/guilds/\d+/members/(\d+)", p)):
+                member = guild.find_member(int(match.group(1)))
+                if member is None:
+                    return json_response({"message": "Unknown Member", "code": 10007}, 404)
+                return json_response(member.payload())
         return json_response({"message": f"the fake has no route for {m} {p}", "code": 0}, 404)
 
-    def _member_role(self, method: str, user_id: int, role_id: int) -> web.Response:
-        guild = self.world.guild
+    def _member_role(self, guild: Guild, method: str, user_id: int, role_id: int) -> web.Response:
         member = guild.find_member(user_id)
         role = next((r for r in guild.roles if r.id == role_id), None)
         if member is None:
@@ -590,7 +594,7 @@ class FakeDiscord:
         self.messages.pop(int(message_id))
 
     def _open_dm(self, user_id: int) -> web.Response:
-        user = next(m.user for m in self.world.guild.members if m.user.id == user_id)
+        user = next(m.user for g in self.world.guilds for m in g.members if m.user.id == user_id)
         channel_id = next((cid for cid, u in self.dm_channels.items() if u.id == user_id), None)
         if channel_id is None:
             channel_id = snowflake()

@@ -5,6 +5,7 @@ bot.domain.ask.index.)"""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.domain.cities import City
 from bot.domain.text import name_key, trigrams
@@ -19,7 +20,10 @@ class _Name:
     grams: frozenset[str]
 
 
+@lru_cache(maxsize=50_000)
 def _compile(name: str) -> _Name:
+    """Kept for every name seen lately: hundreds of servers on one preset share its names, and
+    each server's index would otherwise hold its own copy of the same trigrams."""
     key = name_key(name)
     return _Name(key, trigrams(key))
 

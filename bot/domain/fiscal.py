@@ -6,8 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from dateutil.relativedelta import relativedelta
-
 
 @dataclass(frozen=True, order=True)
 class FiscalYear:
@@ -24,8 +22,10 @@ class FiscalYear:
 
     @property
     def end(self) -> date:
-        """The last day, inclusive."""
-        return self.start + relativedelta(years=1) - timedelta(days=1)
+        """The last day, inclusive: the day before the next fiscal year's first (plain date
+        arithmetic; it is read on every look at a subsidy line, where relativedelta was 3 % of
+        the bot's time)."""
+        return date(self.year + 1, self.start_month, 1) - timedelta(days=1)
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end

@@ -6,7 +6,9 @@ the matplotlib-fontja package ships inside itself (nothing is downloaded, on ins
 time). DejaVu Sans, shipped with matplotlib, follows it for anything IPAexGothic lacks.
 
 Rendering takes a few hundred milliseconds: call :func:`bar_chart` in a worker thread. A lock
-keeps to one drawing at a time (matplotlib's font cache is shared).
+keeps to one drawing at a time (matplotlib's font cache is shared). matplotlib is imported by the
+first chart, not with the bot: it is 44 MB of the process's memory and a good part of its start-up,
+for a command staff use once a year.
 """
 
 from __future__ import annotations
@@ -15,11 +17,6 @@ import io
 import threading
 from collections.abc import Sequence
 from functools import cache
-
-from matplotlib import font_manager
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
 
 WIDTH_IN, HEIGHT_IN, DPI = 10.0, 5.6, 120  # 1200 x 672 pixels
 COLOURS = ("#4C72B0", "#DD8452", "#55A868", "#C44E52")
@@ -30,6 +27,7 @@ _drawing = threading.Lock()
 def font_families() -> list[str]:
     """The families to draw text with, the Japanese one first (registered once)."""
     import matplotlib_fontja  # importing it also makes IPAexGothic matplotlib's default
+    from matplotlib import font_manager
 
     path = matplotlib_fontja.get_font_ttf_path()
     font_manager.fontManager.addfont(path)
@@ -44,6 +42,10 @@ def bar_chart(
 ) -> bytes:
     """A grouped bar chart: one group per category, one bar per series, each bar labelled with
     its value. PNG bytes."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
     with _drawing:
         families = font_families()
         figure = Figure(figsize=(WIDTH_IN, HEIGHT_IN), dpi=DPI, layout="constrained")

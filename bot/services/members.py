@@ -30,6 +30,7 @@ from bot.domain.settings import GuildSettings
 from bot.domain.subsidy import IN_LINE
 from bot.domain.text import clean_text
 from bot.services import membership
+from bot.services.chunks import OnProgress, read_in_pages, write_in_chunks
 from bot.services.settings import SettingsService
 from bot.services.transitions import Transitions
 from db import audit, erasure, ledger, members, trips
@@ -111,9 +112,21 @@ class MemberService:
         async with self._db.read() as conn:
             await membership.require_member(conn, guild_id, user_id, self._clock.today())
 
-    async def registry(self, guild_id: int) -> list[MemberRecord]:
+    async def registry(
+        self, guild_id: int, progress: OnProgress | None = None
+    ) -> list[MemberRecord]:
+        """Every member with their latest period, in order of registration; read a few hundred
+        members at a time, so that a registry of thousands holds nobody up."""
         async with self._db.read() as conn:
-            return await members.registry(conn, guild_id)
+            total = await members.count(conn, guild_id)
+        found = await read_in_pages(
+            self._db,
+            lambda conn, after, size: members.registry_page(conn, guild_id, after, size),
+            lambda record: record.user_id,
+            total=total,
+            progress=progress,
+        )
+        return sorted(found, key=lambda record: record.period.id)
 
     def status(self, period: Period) -> str:
         """active | ended | expired | future, today."""
@@ -229,33 +242,45 @@ class MemberService:
         actor_id: int,
         sheet: ImportSheet,
         server_members: Mapping[str, list[ServerMember] | None],
+        progress: OnProgress | None = None,
     ) -> ImportResult:
         """Register the sheet's members. ``server_members``: for each username of the sheet,
-        the server's members Discord found for it (None: Discord could not be asked)."""
+        the server's members Discord found for it (None: Discord could not be asked). A few
+        hundred rows per transaction (bot.services.chunks); a row already registered as the file
+        says is left unchanged, so a file imported again (after an interruption, say) ends in the
+        same state as one import would."""
         today = self._clock.today()
         settings = await self._settings.get(guild_id)
         result = ImportResult(problems=list(sheet.problems))
         resolved = [self._resolve(row, server_members) for row in sheet.rows]
+        to_register: list[tuple[ImportRow, int, str | None]] = []
         seen: dict[int, int] = {}
-        async with self._db.transaction() as conn:
-            for row, found in zip(sheet.rows, resolved, strict=True):
-                if isinstance(found, RowProblem):
-                    result.problems.append(found)
-                    continue
-                user_id, discord_name = found
-                if user_id in seen:
-                    result.problems.append(
-                        RowProblem(row.line, "member.import.duplicate", {"first": seen[user_id]})
-                    )
-                    continue
-                seen[user_id] = row.line
-                outcome = await self._import_row(
-                    conn, guild_id, actor_id, row, user_id, discord_name, settings, today
+        for row, found in zip(sheet.rows, resolved, strict=True):
+            if isinstance(found, RowProblem):
+                result.problems.append(found)
+                continue
+            user_id, discord_name = found
+            if user_id in seen:
+                result.problems.append(
+                    RowProblem(row.line, "member.import.duplicate", {"first": seen[user_id]})
                 )
-                if isinstance(outcome, RowProblem):
-                    result.problems.append(outcome)
-                else:
-                    setattr(result, outcome, getattr(result, outcome) + 1)
+                continue
+            seen[user_id] = row.line
+            to_register.append((row, user_id, discord_name))
+
+        async def step(
+            conn: Connection, item: tuple[ImportRow, int, str | None]
+        ) -> str | RowProblem:
+            row, user_id, discord_name = item
+            return await self._import_row(
+                conn, guild_id, actor_id, row, user_id, discord_name, settings, today
+            )
+
+        for outcome in await write_in_chunks(self._db, to_register, step, progress=progress):
+            if isinstance(outcome, RowProblem):
+                result.problems.append(outcome)
+            else:
+                setattr(result, outcome, getattr(result, outcome) + 1)
         result.problems.sort(key=lambda p: p.line)
         return result
 
@@ -350,7 +375,8 @@ class MemberService:
         """Record expiries and queue the role changes the calendar implies (the daily task and
         start-up run this)."""
         today = self._clock.today()
-        async with self._db.transaction() as conn:
+
+        async def write(conn: Connection) -> None:  # one trip per server, at start-up for each
             for user_id, period in await members.newly_expired(conn, guild_id, today):
                 await self._transitions.membership_changed(
                     conn, guild_id, user_id, None, period, "expired"
@@ -359,6 +385,8 @@ class MemberService:
             if role_id is not None:
                 for user_id, hold in await members.roles_out_of_step(conn, guild_id, today):
                     await self._transitions.queue_role(conn, guild_id, user_id, role_id, hold)
+
+        await self._db.run(write)
 
     async def guilds(self) -> list[int]:
         async with self._db.read() as conn:

@@ -109,24 +109,23 @@ class OutboxService:
                 "until they are delivered, or restore that release's code."
             )
 
+    # The worker's bookkeeping runs once or twice per message delivered: each unit of work in
+    # one trip to the database's thread (Database.run).
     async def due(self, limit: int) -> list[OutboxRow]:
-        async with self._db.read() as conn:
-            return await outbox.due(conn, self._clock.now(), limit)
+        now = self._clock.now()
+        return await self._db.run(lambda conn: outbox.due(conn, now, limit), write=False)
 
     async def next_attempt(self) -> datetime | None:
-        async with self._db.read() as conn:
-            return await outbox.next_attempt(conn)
+        return await self._db.run(outbox.next_attempt, write=False)
 
     async def started(self, row: OutboxRow) -> OutboxRow:
         """Count the attempt before making it, so a crash mid-send is visible after restart."""
-        async with self._db.transaction() as conn:
-            current = await outbox.started(conn, row.id)
+        current = await self._db.run(lambda conn: outbox.started(conn, row.id))
         assert current is not None
         return current
 
     async def message_id(self, row_id: int) -> int | None:
-        async with self._db.read() as conn:
-            return await outbox.message_id(conn, row_id)
+        return await self._db.run(lambda conn: outbox.message_id(conn, row_id), write=False)
 
     async def reposted(self, source: int, message_id: int) -> None:
         """The message posted by row ``source`` was deleted and is now ``message_id``."""
@@ -134,23 +133,24 @@ class OutboxService:
             await outbox.reposted(conn, source, message_id)
 
     async def delivered(self, row: OutboxRow, message_id: int | None) -> None:
-        async with self._db.transaction() as conn:
-            await outbox.delivered(conn, row.id, message_id, self._clock.now())
+        now = self._clock.now()
+        await self._db.run(lambda conn: outbox.delivered(conn, row.id, message_id, now))
 
     async def retry_later(self, row: OutboxRow, error: str) -> datetime:
         when = self._clock.now() + backoff(row.attempts)
-        async with self._db.transaction() as conn:
-            await outbox.retry_at(conn, row.id, error[:500], when)
+        await self._db.run(lambda conn: outbox.retry_at(conn, row.id, error[:500], when))
         return when
 
     async def failed(self, row: OutboxRow, error: str, code: int | None) -> None:
-        async with self._db.transaction() as conn:
+        async def write(conn: Connection) -> None:
             await outbox.failed(conn, row.id, error[:500], self._clock.now())
             message = _message_render(row)
             hook = self._failure_hooks.get(message) if message else None
             if hook is not None:
                 await hook(conn, row, code)
             conn.after_commit(self._wake)
+
+        await self._db.run(write)
 
     def now(self) -> datetime:
         return self._clock.now()

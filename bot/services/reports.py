@@ -160,7 +160,10 @@ class ReportService:
     # ------------------------------------------------------------------ the member's side
     async def form(self, guild_id: int, user_id: int, trip_ref: str | int) -> Form:
         settings = await self._settings.get(guild_id)
-        async with self._db.read() as conn:
+
+        async def read(
+            conn: Connection,
+        ) -> tuple[TripView, Report | None, reports.Draft | None, bool, dict[int, int]]:
             trip = await self._reportable_trip(conn, settings, user_id, trip_ref)
             latest = await reports.latest_for_trip(conn, trip.trip.id)
             draft = await reports.draft(conn, guild_id, user_id, trip.trip.id)
@@ -169,6 +172,9 @@ class ReportService:
                 rules.REJECTED,
             )
             kept = (await photos.counts(conn, [latest.id])) if latest and sent_back else {}
+            return trip, latest, draft, sent_back, kept
+
+        trip, latest, draft, sent_back, kept = await self._db.run(read, write=False)
         self._check_latest(latest)
         title, body = (draft.title, draft.body) if draft else (None, None)
         publication = draft.publication if draft else UNCHOSEN
@@ -218,19 +224,24 @@ class ReportService:
             refused = None
         except DomainError as error:
             refused = error
-        async with self._db.transaction() as conn:
+
+        async def write(conn: Connection) -> tuple[TripView, Report | None]:
             trip = await self._reportable_trip(conn, settings, user_id, trip_ref)
-            if refused is None:
-                self._check_latest(await reports.latest_for_trip(conn, trip.trip.id))
-                report = await self._transitions.submit(
-                    conn, guild_id, trip.trip, title, text, units, language, publication, cleaned
-                )
-            else:  # kept, so that the member's text is not lost
+            if refused is not None:  # kept, so that the member's text is not lost
                 await reports.save_draft(
                     conn, guild_id, user_id, trip.trip.id, title, text, self._clock.now(),
                     publication,
                 )  # fmt: skip
-        if refused is not None:
+                return trip, None
+            self._check_latest(await reports.latest_for_trip(conn, trip.trip.id))
+            report = await self._transitions.submit(
+                conn, guild_id, trip.trip, title, text, units, language, publication, cleaned
+            )
+            return trip, report
+
+        trip, report = await self._db.run(write)
+        if refused is not None or report is None:
+            assert refused is not None
             raise KeptAsDraft(refused, trip.trip.id, photos_dropped=bool(uploads))
         return ReportView(report, trip)
 
@@ -343,7 +354,8 @@ class ReportService:
         reason = clean_text(reason, rules.MAX_REASON, multiline=True) if reason else None
         if action in rules.NEEDS_REASON and not reason:
             raise DomainError("report.reason_needed")
-        async with self._db.transaction() as conn:
+
+        async def write(conn: Connection) -> ReportView:
             report = await reports.get(conn, guild_id, report_id)
             if report is None:
                 raise DomainError("report.unknown")
@@ -355,10 +367,14 @@ class ReportService:
                 raise AlreadyDecided(current)
             return (await self._views(conn, guild_id, [decided]))[0]
 
+        return await self._db.run(write)
+
     # ------------------------------------------------------------------ for the renderers
     async def view(self, guild_id: int, report_id: int) -> ReportView:
-        async with self._db.read() as conn:
+        async def read(conn: Connection) -> ReportView:
             return await self._view(conn, guild_id, report_id)
+
+        return await self._db.run(read, write=False)
 
     # ------------------------------------------------------------------ the newsletter
     async def export_plan(
@@ -378,11 +394,12 @@ class ReportService:
             fiscal = FiscalYear.containing(today, month)
         city = await self._cities.get(guild_id, city_ref) if city_ref else None
         decided_since = datetime.combine(since, time(0), TOKYO) if since else None
-        async with self._db.read() as conn:
+
+        async def read(conn: Connection) -> tuple[list[int], int, int]:
             city_id = await trips.city_id(conn, guild_id, city.slug) if city else None
             if city is not None and city_id is None:  # a city nobody has visited yet
-                return ExportPlan(fiscal, city, since, [], 0, 0)
-            ids, size, previews = await reports.published_between(
+                return [], 0, 0
+            return await reports.published_between(
                 conn,
                 guild_id,
                 fiscal.start if fiscal else None,
@@ -390,6 +407,8 @@ class ReportService:
                 city_id,
                 decided_since,
             )
+
+        ids, size, previews = await self._db.run(read, write=False)
         return ExportPlan(fiscal, city, since, ids, size, previews)
 
     async def export_chunk(
@@ -397,17 +416,22 @@ class ReportService:
     ) -> list[Published]:
         """Some of an export's reports as they are published (one short unit of work);
         ``previews``: with the smaller copies of their photos."""
-        async with self._db.read() as conn:
+
+        async def read(conn: Connection) -> list[Published]:
             found = [r for i in report_ids if (r := await reports.get(conn, guild_id, i))]
             views = await self._views(conn, guild_id, found)
             return [await self._published(conn, view, previews) for view in views]
 
+        return await self._db.run(read, write=False)
+
     async def published(self, guild_id: int, report_id: int) -> Published:
         """The report with its photos and its credit resolved (for the review post, the
         announcement and the newsletter)."""
-        async with self._db.read() as conn:
-            view = await self._view(conn, guild_id, report_id)
-            return await self._published(conn, view)
+
+        async def read(conn: Connection) -> Published:
+            return await self._published(conn, await self._view(conn, guild_id, report_id))
+
+        return await self._db.run(read, write=False)
 
     async def _published(
         self, conn: Connection, view: ReportView, previews: bool = False

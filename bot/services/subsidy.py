@@ -18,11 +18,12 @@ from bot.domain.ids import require_id
 from bot.domain.subsidy import Candidate, Explanation, Outcome
 from bot.domain.text import clean_text
 from bot.services import subsidy_line
+from bot.services.chunks import OnProgress, read_in_pages
 from bot.services.cities import CityService
 from bot.services.settings import SettingsService
 from bot.services.transitions import Transitions
 from db import audit, ledger, reports, summary, trips
-from db.database import Database
+from db.database import Connection, Database
 from db.ledger import Grant, Waived
 
 MAX_METHOD = 100
@@ -88,14 +89,16 @@ class SubsidyService:
         return FiscalYear(year, month)
 
     async def standing(self, guild_id: int, city: City, year: FiscalYear) -> Standing:
-        async with self._db.read() as conn:
+        async def read(conn: Connection) -> Standing:
             city_id = await trips.city_id(conn, guild_id, city.slug)
             if city_id is None or not city.subsidy_eligible:
                 return Standing(city, year, Outcome(rules.OPEN), None)
             outcome = await subsidy_line.holder(conn, guild_id, city_id, year)
             grant = await ledger.live(conn, guild_id, city_id, year.year)
             waived = await ledger.waived(conn, guild_id, city_id, year.start, year.end)
-        return Standing(city, year, outcome, grant, tuple(waived))
+            return Standing(city, year, outcome, grant, tuple(waived))
+
+        return await self._db.run(read, write=False)
 
     async def mine(self, guild_id: int, user_id: int) -> list[tuple[int, Explanation]]:
         """(trip id, why it does or does not receive the subsidy) for each of the member's trips.
@@ -176,9 +179,19 @@ class SubsidyService:
         )
         return Summary(year, lines, total)
 
-    async def ledger(self, guild_id: int, year: int) -> list[Grant]:
+    async def ledger(
+        self, guild_id: int, year: int, progress: OnProgress | None = None
+    ) -> list[Grant]:
+        """The fiscal year's grants, void ones included, in order; read a few hundred at a time."""
         async with self._db.read() as conn:
-            return await ledger.of_year(conn, guild_id, year)
+            total = await ledger.count_of_year(conn, guild_id, year)
+        return await read_in_pages(
+            self._db,
+            lambda conn, after, size: ledger.of_year(conn, guild_id, year, after, size),
+            lambda grant: grant.id,
+            total=total,
+            progress=progress,
+        )
 
     async def grant(self, guild_id: int, grant_id: int) -> Grant:
         async with self._db.read() as conn:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from bot.domain import reports as report_rules
 from bot.domain.cities import City
@@ -62,7 +63,8 @@ class TripService:
         end = parse_date(end_text, today) if end_text else start
         settings = await self._settings.get(guild_id)
         cleaned_note = clean_text(note, MAX_NOTE, multiline=True) if note else None
-        async with self._db.transaction() as conn:
+
+        async def write(conn: Connection) -> tuple[int, date | None]:
             await membership.require_member(conn, guild_id, user_id, today)
             city_row = await trips.city_id(conn, guild_id, city.slug)
             if city_row is None:
@@ -78,6 +80,9 @@ class TripService:
                 conn, guild_id, user_id, "trip.logged", f"trip:{trip_id}", city=city.slug,
                 start=start, end=end, report_due=due,
             )  # fmt: skip
+            return trip_id, due
+
+        trip_id, due = await self._db.run(write)
         trip = Trip(trip_id, user_id, city.slug, start, end, cleaned_note, report_due=due)
         return TripView(trip, city)
 

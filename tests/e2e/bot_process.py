@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from fake_discord.interactions import NotLikeDiscord, command_data, envelope
-from fake_discord.models import User
+from fake_discord.models import Guild, User
 from fake_discord.server import FakeDiscord
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,12 +121,15 @@ class BotProcess:
         await self.process.wait()
 
 
-async def answering(fake: FakeDiscord, user: User, timeout: float = 30.0) -> None:
-    """Return once the bot connected to ``fake`` answers a command (its start-up is over)."""
+async def answering(
+    fake: FakeDiscord, user: User, timeout: float = 30.0, guild: Guild | None = None
+) -> None:
+    """Return once the bot connected to ``fake`` answers a command in ``guild`` (the world's
+    own by default): its start-up is over."""
     async with asyncio.timeout(timeout):
         while True:
             try:
-                payload = envelope(fake, 2, user, command_data(fake, "help", {}))
+                payload = envelope(fake, 2, user, command_data(fake, "help", {}), guild=guild)
                 await fake.dispatch("INTERACTION_CREATE", payload)
                 answered = f"/{payload['token']}/callback"
                 await fake.wait_for_call(lambda c, end=answered: c.path.endswith(end), 0.25)

@@ -93,5 +93,5 @@ async def restart_and_catch_up(harness: Harness) -> None:
     # A bot closed during discord.py's short wait before READY leaves that wait's task behind.
     await harness.bot.wait_until_ready()
     bot = await harness.restart()
-    await bot.get_cog("Reminders").caught_up.wait()  # type: ignore[union-attr]
+    await bot.get_cog("Reminders").daily.caught_up.wait()  # type: ignore[union-attr]
     await harness.outbox_settled()

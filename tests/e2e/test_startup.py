@@ -5,6 +5,7 @@ import json
 import sqlite3
 
 from bot.i18n.mentions import COMMAND_IDS
+from fake_discord.interactions import command_data, envelope
 from tests.e2e.harness import Harness
 
 
@@ -99,3 +100,33 @@ async def test_start_stops_with_a_clear_message_when_waiting_messages_have_no_re
         assert conn.execute(
             "SELECT state, attempts FROM outbox WHERE target = 'member:1:5'"
         ).fetchall() == [("pending", 0)]
+
+
+async def test_the_bot_serves_hundreds_of_servers_each_with_its_own_settings(database_path):
+    """One process for every partnership: the fake presents 500 servers (a GUILD_CREATE each),
+    the bot has them all, and each one's settings are its own."""
+    from fake_discord.server import FakeDiscord
+
+    fake = FakeDiscord()
+    others = fake.world.add_associations(499)
+    await fake.start()
+    h = Harness(fake, database_path)
+    try:
+        bot = await h.start()
+        await asyncio.wait_for(bot.wait_until_ready(), 10)
+        assert len(bot.guilds) == 500 and fake.identifies == 1
+        last, world = others[-1], h.world
+        options = {"staff": last.role("Staff"), "member": last.role("Member")}
+        command = await h.send(
+            envelope(fake, 2, world.admin, command_data(fake, "setup roles", options), guild=last)
+        )
+        assert (await command.reply()).content.startswith("Saved.")
+        staff_there = await h.send(
+            envelope(fake, 2, world.staff, command_data(fake, "member list", {}), guild=last)
+        )
+        assert "No members are registered yet" in (await staff_there.reply()).content
+        refused = await h.ask("member list", user=world.staff)  # the first server has no staff
+        assert refused.content == "Only the association's staff can do this."
+    finally:
+        await h.stop()
+        await fake.stop()

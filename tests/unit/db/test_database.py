@@ -1,12 +1,13 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from pathlib import Path
 
 import pytest
 
 from bot.services.settings import SettingsService
-from db.database import Database, NestedUnitOfWork
+from db.database import AwaitedOutside, Connection, Database, NestedUnitOfWork
 from db.migrate import migrate
 
 
@@ -189,5 +190,95 @@ async def test_what_follows_a_commit_runs_even_when_the_caller_is_cancelled(data
         assert ran == ["woken"]
         async with db.read() as conn:
             assert await conn.fetchval("SELECT count(*) FROM t") == 1
+    finally:
+        await db.close()
+
+
+async def test_a_unit_of_work_run_whole_on_the_database_thread_commits_or_rolls_back(
+    database_path: Path,
+):
+    db = await Database.open(database_path)
+    try:
+
+        async def create(conn: Connection) -> int:
+            await conn.execute("CREATE TABLE t (x INTEGER)")
+            return await conn.execute("INSERT INTO t VALUES (1)")
+
+        assert await db.run(create) == 1
+
+        async def fail_half_way(conn: Connection) -> None:
+            await conn.execute("INSERT INTO t VALUES (2)")
+            raise RuntimeError("boom")
+
+        with pytest.raises(RuntimeError, match="boom"):
+            await db.run(fail_half_way)
+
+        async def count(conn: Connection) -> int:
+            return await conn.fetchval("SELECT count(*) FROM t")
+
+        assert await db.run(count, write=False) == 1
+    finally:
+        await db.close()
+
+
+async def test_a_unit_of_work_run_whole_may_await_nothing_but_its_statements(
+    database_path: Path,
+):
+    """Awaiting anything else (Discord, a sleep, another unit of work) cannot happen on the
+    database's thread: it is refused, and what the unit wrote is rolled back."""
+    db = await Database.open(database_path)
+    await migrate(db)
+    settings = SettingsService(db, "kifa")
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("CREATE TABLE t (x INTEGER)")
+
+        async def sleeps(conn: Connection) -> None:
+            await conn.execute("INSERT INTO t VALUES (1)")
+            await asyncio.sleep(0.01)
+
+        with pytest.raises(AwaitedOutside):
+            await db.run(sleeps)
+
+        async def nested(conn: Connection) -> None:
+            await conn.execute("INSERT INTO t VALUES (2)")
+            await settings.get(1)  # a use case, not the way inside a unit of work
+
+        with pytest.raises(NestedUnitOfWork):
+            await db.run(nested)
+        async with db.read() as conn:
+            assert await conn.fetchval("SELECT count(*) FROM t") == 0
+        assert (await db.run(lambda conn: settings.get(1, conn))).guild_id == 1
+    finally:
+        await db.close()
+
+
+async def test_a_unit_of_work_run_whole_keeps_the_database_and_its_followers_when_cancelled(
+    database_path: Path,
+):
+    db = await Database.open(database_path)
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("CREATE TABLE t (x INTEGER)")
+        ran = []
+        started = threading.Event()
+
+        async def slow(conn: Connection) -> None:
+            started.set()
+            await conn.execute(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 300000) "
+                "INSERT INTO t SELECT i FROM n"
+            )
+            conn.after_commit(lambda: ran.append("woken"))
+
+        task = asyncio.create_task(db.run(slow))
+        while not started.is_set():
+            await asyncio.sleep(0.001)
+        task.cancel()
+        reader = asyncio.create_task(db.run(lambda conn: conn.fetchval("SELECT count(*) FROM t")))
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        assert ran == ["woken"]  # committed all the same, and what follows it ran
+        assert await reader == 300_000  # the next unit of work waited for the whole one
     finally:
         await db.close()

@@ -1,11 +1,12 @@
-"""A large association's history, written straight into a bot database, for the benchmark.
+"""An association's history, written straight into a bot database, for the benchmark.
 
-Twenty fiscal years of a busy association: members with their periods and events, trips spread
-over the years, a report on one trip in ten (with its revision and its review post in the outbox),
-and each city's subsidy for each year granted to the first approved report, as the ledger rule
-says. The database must already be set up by the bot (migrated, with the guild's settings and
-cities); this adds history around the users it is given. Deterministic: the same arguments give
-the same database.
+By default twenty fiscal years of a busy association: members with their periods and events,
+trips spread over the years, a report on one trip in ten (with its revision and its review post in
+the outbox), and each city's subsidy for each year granted to the first approved report, as the
+ledger rule says. A smaller :class:`Scale` gives one of many small associations (the benchmark's
+500 servers). The database must already be set up by the bot (migrated, with the guild's settings
+and cities); this adds history around the users it is given. Deterministic: the same arguments
+give the same database.
 
 It writes with one plain sqlite3 connection in one transaction: a million rows through the bot's
 own repositories would take an hour, and the point is the shape of the data, not how it got there.
@@ -59,10 +60,15 @@ def generate(
     users: Sequence[int] = (),
     scale: Scale = Scale(),
     quiet_since: date | None = None,
+    *,
+    register: bool = False,
+    first_user: int = SYNTHETIC_USERS,
 ) -> Written:
-    """Add ``scale`` of history to the guild. ``users`` are real members (the benchmark's own);
-    their trips end before ``quiet_since`` so that new trips they log do not overlap."""
-    rng = random.Random(7)
+    """Add ``scale`` of history to the guild. ``users`` are real members (the benchmark's own),
+    registered by the bot beforehand or, with ``register``, here; their trips end before
+    ``quiet_since`` so that new trips they log do not overlap. The other members' ids count up
+    from ``first_user``."""
+    rng = random.Random(7 + guild_id % 1_000)
     with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as conn:
         conn.execute("PRAGMA synchronous = OFF")
         month = conn.execute(
@@ -82,9 +88,9 @@ def generate(
         first = date(_fiscal(today, month) - scale.years + 1, month, 1)
         last_day = date(_fiscal(today, month) + 1, month, 1) - timedelta(days=1)
         known = set(users)
-        everyone = list(users) + [SYNTHETIC_USERS + i for i in range(scale.members - len(known))]
+        everyone = list(users) + [first_user + i for i in range(scale.members - len(known))]
         conn.execute("BEGIN")
-        _members(conn, guild_id, everyone, known, first, last_day)
+        _members(conn, guild_id, everyone, set() if register else known, first, last_day)
         trips_each = scale.trips // len(everyone)
         report_every = max(scale.trips // scale.reports, 1)
         city_ids = sorted(cities)
@@ -165,6 +171,7 @@ def _members(
     last_day: date,
 ) -> None:
     new = [u for u in everyone if u not in known]
+    before = conn.execute("SELECT coalesce(max(id), 0) FROM membership_periods").fetchone()[0]
     conn.executemany(
         "INSERT INTO members (guild_id, user_id, name, role_held) VALUES (?, ?, ?, 1)",
         ((guild_id, u, f"member {u % 100_000}") for u in new),
@@ -179,8 +186,8 @@ def _members(
         "INSERT INTO membership_events (guild_id, user_id, period_id, kind, actor_id, number, "
         "valid_from, expires, created_at) "
         "SELECT guild_id, user_id, id, 'registered', NULL, number, valid_from, expires, ? "
-        "FROM membership_periods WHERE user_id >= ?",
-        (_stamp(first), SYNTHETIC_USERS),
+        "FROM membership_periods WHERE id > ?",
+        (_stamp(first), before),
     )
 
 
