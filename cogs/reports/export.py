@@ -22,6 +22,8 @@ from bot.domain.dates import Span
 from bot.files.newsletter import Article, Newsletter, markdown
 from bot.i18n import t
 from bot.interactions import Speaker, guild_id, services
+from bot.progress import ProgressReply
+from bot.services.chunks import Progress
 from bot.services.reports import ExportPlan, Published
 
 FULL_SIZE_PARTS = 3  # more parts than this at full size: the photos are made smaller instead
@@ -104,6 +106,7 @@ async def export_reports(
     parts: list[bytes] = []
     articles: list[tuple[Article, int]] = []  # for the Markdown copy: text, and photos counted
     book = Newsletter(title, subtitle)
+    reply = ProgressReply(say, "progress.reports")
     for chunk in plan.chunks():
         for published in await svc.reports.export_chunk(guild, chunk, previews):
             entry = article(language, published)
@@ -115,6 +118,7 @@ async def export_reports(
                 book = Newsletter(title, subtitle)
             await asyncio.to_thread(book.add, entry)
             articles.append((replace(entry, photos=[]), len(entry.photos)))
+        await reply.update(Progress(len(articles), len(plan.report_ids)))
     parts.append(await asyncio.to_thread(book.save))
     text = await asyncio.to_thread(
         markdown,
@@ -123,7 +127,7 @@ async def export_reports(
         articles,
         lambda count: t(language, "report.export.photos_note", count=count),
     )
-    await _send(say, plan, parts, text, smallest, limit, len(articles))
+    await _send(say, reply, plan, parts, text, smallest, limit, len(articles))
 
 
 def _fit(entry: Article, budget: int) -> tuple[Article, int]:
@@ -137,6 +141,7 @@ def _fit(entry: Article, budget: int) -> tuple[Article, int]:
 
 async def _send(
     say: Speaker,
+    reply: ProgressReply,
     plan: ExportPlan,
     parts: list[bytes],
     text: bytes,
@@ -154,8 +159,8 @@ async def _send(
     for number, data in enumerate(parts, start=1):
         suffix = f"-{number}" if len(parts) > 1 else ""
         file = discord.File(io.BytesIO(data), filename=f"{stem}{suffix}.docx")
-        if number == 1:
-            await say.send("\n".join(lines), files=[file, *first])
+        if number == 1:  # in place of the progress shown, if it was
+            await reply.send("\n".join(lines), files=[file, *first])
         else:
             label = say("report.export.part_label", part=number, parts=len(parts))
             await say.send(label, files=[file])
