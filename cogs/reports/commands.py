@@ -148,7 +148,7 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
         except KeptAsDraft as refused:
             text = say(refused.key, **refused.params) + "\n" + say("report.kept")
             if refused.photos_dropped:
-                text += " " + say("report.kept_without_photos")
+                text += "\n" + say("report.kept_without_photos")
             await say.send(
                 text,
                 view=write_again_view(
