@@ -22,6 +22,8 @@ BRACKETED = {
     "length": "412字（300〜600字）",
     "relationship": "姉妹都市（予定）",
     "year": "2025年度（2025年4月1日〜2026年3月31日）",
+    "state": "承認済み（助成なし）",
+    "payee": "山田花子（A123）",
 }
 ENGLISH_JARGON = re.compile(r"\b(void|voided|reserved|FY|audit log|queue)\b", re.IGNORECASE)
 
