@@ -15,7 +15,7 @@ async def test_city_list_in_english_and_japanese(harness: Harness):
     )
     assert "State of Michigan" in reply.text
     reply = await harness.ask("city list", user=harness.world.guest, locale="ja")
-    assert "**観音寺市**（Kanonji City）：1982年10月から姉妹都市・日本" in reply.text
+    assert "**観音寺市**（Kanonji City）：日本、1982年10月から姉妹都市" in reply.text
 
 
 async def test_city_info_in_both_languages(harness: Harness):
@@ -152,7 +152,7 @@ async def test_import_reports_every_bad_field_and_changes_nothing(harness: Harne
     assert reply.content == (
         "ファイルを読み込めませんでした。問題が1件あります。設定は変更していません。\n"
         "• file：形式が正しくありません。"
-        "1行目の2文字目あたりを、JSONまたはTOMLとして読み取れませんでした"
+        "1行目の2字目あたりを、JSONまたはTOMLとして読み取れませんでした"
     )
     reply = await harness.ask("city list", user=harness.world.member)
     assert "Pontiac" in reply.text  # nothing half-imported
