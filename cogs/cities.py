@@ -53,11 +53,10 @@ def whose_relationship(say: Speaker, city: City) -> str:
 
 
 def city_line(say: Speaker, city: City) -> str:
-    other = city.name_en if say.language == "ja" else city.name_ja
     return say(
         "city.list.line",
         name=city.name(say.language),
-        other=other,
+        other=city.other_name(say.language),
         relationship=whose_relationship(say, city),
         since=format_since(say, city.since),
         country=country_name(say, city.country),
@@ -67,7 +66,7 @@ def city_line(say: Speaker, city: City) -> str:
 def city_embed(say: Speaker, city: City) -> discord.Embed:
     lang = say.language
     embed = discord.Embed(
-        title=f"{city.name_en} · {city.name_ja}",
+        title=say("city.names", name=city.name(lang), other=city.other_name(lang)),
         description=city.description(lang)[:EMBED_DESCRIPTION_LIMIT],
         colour=discord.Colour.teal(),
     )
@@ -149,7 +148,10 @@ def render_answer(
             values.update(other=other.name(lang), other_since=format_since(say, other.since))
         sentence = say(answer.key, **values)
     what = say(answer.source)
-    source = say("ask.cited", what=f"{city.name(lang)} · {what}" if city else what)
+    if city is None:
+        source = say("ask.cited", what=what)
+    else:
+        source = say("ask.cited_city", city=city.name(lang), what=what)
     return f"{sentence}\n-# {source}"
 
 

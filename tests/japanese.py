@@ -54,6 +54,8 @@ def japanese_problems(key: str, text: str) -> list[str]:
         found.append(f"{key}: 却下 where a member reads 不採用")
     if re.search(r"[()]", text):
         found.append(f"{key}: half-width bracket")
+    if " · " in text:  # English's separator: Japanese lists take 「、」, lines a full-width space
+        found.append(f"{key}: half-width ' · ' separator")
     if ENGLISH_COMMAND.search(text):
         found.append(f"{key}: English command name {ENGLISH_COMMAND.search(text)[0]!r}")
     if nested := nesting(text):

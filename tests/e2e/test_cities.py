@@ -25,6 +25,8 @@ async def test_city_info_in_both_languages(harness: Harness):
     assert "https://www.city.kanonji.kagawa.jp/" in reply.text
     reply = await harness.ask("city info", user=harness.world.member, city="michigan", locale="ja")
     assert "旅費助成の対象外" in reply.text and "165名" in reply.text
+    assert reply.embeds[0]["title"] == "ミシガン州（State of Michigan）"
+    assert "提携年月" in reply.text and " · " not in reply.text
 
 
 async def test_city_info_accepts_a_typed_name_that_is_not_a_choice(harness: Harness):
@@ -52,7 +54,9 @@ async def test_autocomplete_finds_misspellings_and_japanese(harness: Harness):
     everything = await harness.autocomplete("city info", "city", "", user=member)
     assert len(everything) == 6
     ja = await harness.autocomplete("city info", "city", "pon", user=member, locale="ja")
-    assert ja[0]["name"] == "ポンティアック市 · Pontiac"
+    assert ja[0]["name"] == "ポンティアック市（Pontiac）"
+    ja = await harness.autocomplete("city info", "city", "", user=member, locale="ja")
+    assert len(ja) == 6 and not [c["name"] for c in ja if " · " in c["name"]]
 
 
 async def test_city_ask_in_english_and_japanese_names_its_source(harness: Harness):

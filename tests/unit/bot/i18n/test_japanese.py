@@ -85,6 +85,7 @@ def preset_japanese() -> dict[str, str]:
         ("/trip log で登録してください", "English command name"),
         ("（2025年度（2025年4月1日〜））", "nested bracket"),
         ("ミシガン州は草津市の姉妹州です", "草津市の姉妹州"),
+        ("#{id} · {city} · {span}", "' · ' separator"),
     ],
 )
 def test_the_checks_catch_what_an_office_would_never_write(text: str, problem: str):
