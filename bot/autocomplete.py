@@ -46,8 +46,11 @@ async def cities(interaction: discord.Interaction, current: str) -> list[app_com
         return []
     say = await Speaker.of(interaction)
     found = await services(interaction).cities.autocomplete(interaction.guild_id, current)
-    other = "name_en" if say.language == "ja" else "name_ja"
-    return [_choice(f"{c.name(say.language)} · {getattr(c, other)}", c.slug) for c in found]
+    lang = say.language
+    return [
+        _choice(say("city.names", name=c.name(lang), other=c.other_name(lang)), c.slug)
+        for c in found
+    ]
 
 
 @answered

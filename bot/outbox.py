@@ -53,6 +53,9 @@ class Rendered:
     embeds: list[discord.Embed] = field(default_factory=list)
     view: discord.ui.View | None = None
     mentions: discord.AllowedMentions = field(default_factory=discord.AllowedMentions.none)
+    # Files the message carries (a report's photos, read from the database at delivery). An edit
+    # makes them the message's attachments, so an edit without files removes the old ones.
+    files: list[discord.File] = field(default_factory=list)
 
 
 Renderer = Callable[["AssociationBot", MessageRef], Awaitable[Rendered]]
@@ -163,6 +166,7 @@ class OutboxWorker:
                 view=rendered.view or discord.utils.MISSING,
                 allowed_mentions=rendered.mentions,
                 nonce=row.nonce,
+                files=rendered.files,
             )
             return message.id
         if isinstance(payload, Edit):
@@ -177,11 +181,14 @@ class OutboxWorker:
                     embeds=rendered.embeds,
                     view=rendered.view,
                     allowed_mentions=rendered.mentions,
+                    attachments=rendered.files,
                 )
             except discord.NotFound as error:
                 if error.code != UNKNOWN_MESSAGE:
                     raise
-                return await self._post_again(row, payload, channel, rendered)
+                # rendered anew: the failed edit has used up (closed) the files it carried
+                fresh = await self._render(payload.message)
+                return await self._post_again(row, payload, channel, fresh)
             return posted
         assert isinstance(payload, DirectMessage)
         rendered = await self._render(payload.message)
@@ -211,6 +218,7 @@ class OutboxWorker:
             view=rendered.view or discord.utils.MISSING,
             allowed_mentions=rendered.mentions,
             nonce=row.nonce,
+            files=rendered.files,
         )
         await self.service.reposted(edit.source, message.id)
         log.info(

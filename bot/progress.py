@@ -70,10 +70,11 @@ class ProgressReply:
             await self._say.send(content, **kwargs)
             return
         embed, file = kwargs.pop("embed", None), kwargs.pop("file", None)
+        files = kwargs.pop("files", None) or ([file] if file is not None else [])
         await self._say.interaction.edit_original_response(
             content=content,
             embeds=[embed] if embed is not None else [],
-            attachments=[file] if file is not None else [],
+            attachments=files,
             allowed_mentions=kwargs.pop("allowed_mentions", discord.AllowedMentions.none()),
             **kwargs,
         )

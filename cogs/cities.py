@@ -53,11 +53,10 @@ def whose_relationship(say: Speaker, city: City) -> str:
 
 
 def city_line(say: Speaker, city: City) -> str:
-    other = city.name_en if say.language == "ja" else city.name_ja
     return say(
         "city.list.line",
         name=city.name(say.language),
-        other=other,
+        other=city.other_name(say.language),
         relationship=whose_relationship(say, city),
         since=format_since(say, city.since),
         country=country_name(say, city.country),
@@ -67,7 +66,7 @@ def city_line(say: Speaker, city: City) -> str:
 def city_embed(say: Speaker, city: City) -> discord.Embed:
     lang = say.language
     embed = discord.Embed(
-        title=f"{city.name_en} · {city.name_ja}",
+        title=say("city.names", name=city.name(lang), other=city.other_name(lang)),
         description=city.description(lang)[:EMBED_DESCRIPTION_LIMIT],
         colour=discord.Colour.teal(),
     )
@@ -117,6 +116,16 @@ def _listed(say: Speaker, city: City) -> str:
     return say("ask.planned_name", name=name) if city.planned else name
 
 
+def _whose(answer: Answer, association: Association, language: str) -> str:
+    """Whose partners the answer speaks of: the home city's, or another's when every city it
+    names is that other's partner (Michigan and Shiga Prefecture)."""
+    named = (answer.city,) if answer.city else answer.cities
+    partners = {c.partner_of(language) for c in named}
+    if len(partners) == 1 and (partner := partners.pop()):
+        return partner
+    return association.home(language)
+
+
 def render_answer(
     say: Speaker, answer: Answer, association: Association, viewer: int | None
 ) -> str:
@@ -127,21 +136,22 @@ def render_answer(
         sentence = standing_text(say, answer.values["standing"], viewer)
     else:
         values: dict[str, object] = {
-            "home": association.home(lang),
-            "cities": say("list.separator").join(_listed(say, c) for c in answer.cities)
-            or say("list.none"),
+            "home": _whose(answer, association, lang),
+            "cities": say("list.separator").join(_listed(say, c) for c in answer.cities),
             **answer.values,
         }
         if isinstance(answer.values.get("scope"), Scope):
             values["scope"] = _scope(say, answer.values["scope"])
         if city is not None:
             values.update(
-                home=city.partner_of(lang) or association.home(lang),
                 city=city.name(lang),
                 since=format_since(say, city.since),
                 region=city.region(lang),
                 links=" ".join(link.url for link in city.links),
-                relationship=relationship(say, city),
+                # "planned" says it already; the relationship says it again otherwise
+                relationship=say(f"relationship.{city.relationship}")
+                if answer.key == "ask.planned"
+                else relationship(say, city),
                 country=country_name(say, city.country),
             )
         if len(answer.cities) == 2 and city is not None:
@@ -149,7 +159,10 @@ def render_answer(
             values.update(other=other.name(lang), other_since=format_since(say, other.since))
         sentence = say(answer.key, **values)
     what = say(answer.source)
-    source = say("ask.cited", what=f"{city.name(lang)} · {what}" if city else what)
+    if city is None:
+        source = say("ask.cited", what=what)
+    else:
+        source = say("ask.cited_city", city=city.name(lang), what=what)
     return f"{sentence}\n-# {source}"
 
 
@@ -158,8 +171,10 @@ def render_reply(
 ) -> str:
     """The reply to /city ask; ``viewer`` is who asked."""
     if isinstance(found, NotFound):
+        if not found.suggestions:
+            return say("ask.unknown_none")
         names = say("list.separator").join(c.name(say.language) for c in found.suggestions)
-        return say("ask.unknown", cities=names or say("list.none"))
+        return say("ask.unknown", cities=names)
     return render_answer(say, found, association, viewer)
 
 

@@ -14,8 +14,8 @@ from db.database import Connection
 async def erase_member(
     conn: Connection, guild_id: int, user_id: int, reports: list[int], now: datetime
 ) -> None:
-    """Name, reading, membership numbers, report titles, texts, reasons and revisions, drafts
-    and trip notes of one member; the audit log's numbers and reasons about them."""
+    """Name, reading, membership numbers, report titles, texts, reasons, revisions and photos,
+    drafts and trip notes of one member; the audit log's numbers and reasons about them."""
     member = {"guild": guild_id, "user": user_id}
     ids = json.dumps(reports)
     await conn.execute(
@@ -39,6 +39,9 @@ async def erase_member(
     )
     await conn.execute(
         "DELETE FROM report_revisions WHERE report_id IN (SELECT value FROM json_each(?))", (ids,)
+    )
+    await conn.execute(
+        "DELETE FROM report_photos WHERE report_id IN (SELECT value FROM json_each(?))", (ids,)
     )
     await conn.execute(
         "DELETE FROM report_drafts WHERE guild_id = :guild AND user_id = :user", member

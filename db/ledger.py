@@ -292,3 +292,11 @@ async def unpaid_of_member(conn: Connection, guild_id: int, user_id: int) -> lis
         (guild_id, user_id),
     )
     return [r["id"] for r in rows]
+
+
+async def granted_amount(conn: Connection, report_id: int) -> int | None:
+    """The subsidy a report received (granted or paid, not voided); None when it has none."""
+    value = await conn.fetchval(
+        "SELECT amount_yen FROM grants WHERE report_id = ? AND state != 'void'", (report_id,)
+    )
+    return None if value is None else int(value)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 
 from bot.domain.clock import from_db, to_db
-from bot.domain.reports import APPROVED, APPROVED_NO_SUBSIDY, AWAITING, Report
+from bot.domain.reports import APPROVED, APPROVED_NO_SUBSIDY, AWAITING, Publication, Report
 from db.database import Connection
 
 # A report approved without the subsidy is stored as approved (published, like any other) with
@@ -17,7 +17,7 @@ _COLUMNS = (
     f"r.id, r.guild_id, r.user_id, r.trip_id, {STATE} AS state, r.title, r.body, r.units, "
     "r.language, "
     "r.first_submitted_at, r.submitted_at, r.revision, r.decided_by, r.decided_at, r.reason, "
-    "r.dm_failed, r.review_row, r.city_id, r.trip_start_on, r.due_on"
+    "r.dm_failed, r.review_row, r.city_id, r.trip_start_on, r.due_on, r.credit, r.mention_subsidy"
 )
 
 
@@ -43,6 +43,8 @@ def _report(r: Any) -> Report:
         city_id=r["city_id"],
         trip_start=date.fromisoformat(r["trip_start_on"]),
         due_on=date.fromisoformat(r["due_on"]) if r["due_on"] else None,
+        credit=r["credit"],
+        mention_subsidy=bool(r["mention_subsidy"]),
     )
 
 
@@ -81,15 +83,17 @@ async def insert(
     units: int,
     language: str,
     now: datetime,
+    publication: Publication,
     due_on: date | None = None,
 ) -> int:
     stamp = to_db(now)
     report_id = await conn.execute(
         "INSERT INTO reports (guild_id, user_id, trip_id, state, title, body, units, language, "
-        "first_submitted_at, submitted_at, due_on) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "first_submitted_at, submitted_at, due_on, credit, mention_subsidy) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             guild_id, user_id, trip_id, AWAITING, title, body, units, language, stamp, stamp,
-            due_on.isoformat() if due_on else None,
+            due_on.isoformat() if due_on else None, *publication,
         ),
     )  # fmt: skip
     await _revision(conn, report_id, 1, title, body, units, stamp)
@@ -104,14 +108,15 @@ async def resubmit(
     units: int,
     language: str,
     now: datetime,
+    publication: Publication,
 ) -> int:
     """A report sent back for changes, with its new text: awaiting review again, same place."""
     stamp = to_db(now)
     revision = await conn.fetchval(
         "UPDATE reports SET state = 'awaiting', title = ?, body = ?, units = ?, language = ?, "
         "submitted_at = ?, revision = revision + 1, decided_by = NULL, decided_at = NULL, "
-        "dm_failed = 0 WHERE id = ? RETURNING revision",
-        (title, body, units, language, stamp, report_id),
+        "dm_failed = 0, credit = ?, mention_subsidy = ? WHERE id = ? RETURNING revision",
+        (title, body, units, language, stamp, *publication, report_id),
     )
     await _revision(conn, report_id, revision, title, body, units, stamp)
     return int(revision)
@@ -168,26 +173,37 @@ async def save_draft(
     title: str | None,
     body: str,
     now: datetime,
+    publication: Publication,
 ) -> int:
     return int(
         await conn.fetchval(
-            "INSERT INTO report_drafts (guild_id, user_id, trip_id, title, body, updated_at) "
-            "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (guild_id, user_id, trip_id) DO UPDATE SET "
-            "title = excluded.title, body = excluded.body, updated_at = excluded.updated_at "
+            "INSERT INTO report_drafts (guild_id, user_id, trip_id, title, body, updated_at, "
+            "credit, mention_subsidy) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (guild_id, user_id, trip_id) DO UPDATE SET "
+            "title = excluded.title, body = excluded.body, updated_at = excluded.updated_at, "
+            "credit = excluded.credit, mention_subsidy = excluded.mention_subsidy "
             "RETURNING id",
-            (guild_id, user_id, trip_id, title, body, to_db(now)),
+            (guild_id, user_id, trip_id, title, body, to_db(now), *publication),
         )
     )
 
 
-async def draft(
-    conn: Connection, guild_id: int, user_id: int, trip_id: int
-) -> tuple[str | None, str] | None:
+@dataclass(frozen=True)
+class Draft:
+    title: str | None
+    body: str
+    publication: Publication
+
+
+async def draft(conn: Connection, guild_id: int, user_id: int, trip_id: int) -> Draft | None:
     r = await conn.fetchone(
-        "SELECT title, body FROM report_drafts WHERE guild_id = ? AND user_id = ? AND trip_id = ?",
+        "SELECT title, body, credit, mention_subsidy FROM report_drafts "
+        "WHERE guild_id = ? AND user_id = ? AND trip_id = ?",
         (guild_id, user_id, trip_id),
     )
-    return None if r is None else (r["title"], r["body"])
+    if r is None:
+        return None
+    return Draft(r["title"], r["body"], Publication(r["credit"], bool(r["mention_subsidy"])))
 
 
 async def drop_draft(conn: Connection, guild_id: int, user_id: int, trip_id: int) -> None:
@@ -257,3 +273,41 @@ async def count_awaiting(
 
 def _sent_before(moment: datetime | None) -> tuple[str, tuple[str, ...]]:
     return ("AND r.submitted_at < ?", (to_db(moment),)) if moment else ("", ())
+
+
+# ---------------------------------------------------------------------- the newsletter
+async def published_between(
+    conn: Connection,
+    guild_id: int,
+    first_day: date | None,
+    last_day: date | None,
+    city_id: int | None,
+    decided_since: datetime | None,
+) -> tuple[list[int], int, int]:
+    """The approved reports (with or without the subsidy) on trips that started between the
+    days, to the city, decided since the moment (each filter only when given), in the order they
+    were approved; and the bytes of their photos and of the photos' smaller copies (how large an
+    export of them will be)."""
+    where = ["r.guild_id = ?", "r.state = 'approved'"]
+    params: list[Any] = [guild_id]
+    if first_day is not None and last_day is not None:
+        where.append("r.trip_start_on BETWEEN ? AND ?")
+        params += [first_day.isoformat(), last_day.isoformat()]
+    if city_id is not None:
+        where.append("r.city_id = ?")
+        params.append(city_id)
+    if decided_since is not None:
+        where.append("r.decided_at >= ?")
+        params.append(to_db(decided_since))
+    rows = await conn.fetchall(
+        "SELECT r.id, coalesce(sum(length(p.data)), 0) AS photo_bytes, "
+        "coalesce(sum(length(p.preview)), 0) AS preview_bytes FROM reports AS r "
+        "LEFT JOIN report_photos AS p ON p.report_id = r.id "
+        f"WHERE {' AND '.join(where)} GROUP BY r.id ORDER BY r.decided_at, r.id",
+        params,
+    )
+    return (
+        [r["id"] for r in rows],
+        sum(r["photo_bytes"] for r in rows),
+        sum(r["preview_bytes"] for r in rows),
+    )

@@ -126,18 +126,7 @@ def _encode(fake: FakeDiscord, spec: dict, value: Any, resolved: dict) -> Any:
     if kind == ATTACHMENT:
         if not isinstance(value, Attachment):
             raise NotLikeDiscord(f"{spec['name']} takes an attachment")
-        attachment_id = snowflake()
-        path = f"/attachments/{attachment_id}/{value.filename}"
-        fake.files[path] = value.data
-        resolved.setdefault("attachments", {})[str(attachment_id)] = {
-            "id": str(attachment_id),
-            "filename": value.filename,
-            "size": len(value.data),
-            "url": f"https://cdn.discordapp.com{path}",
-            "proxy_url": f"https://cdn.discordapp.com{path}",
-            "content_type": value.content_type,
-        }
-        return str(attachment_id)
+        return _upload(fake, value, resolved.setdefault("attachments", {}))
     if kind in (INTEGER, NUMBER):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise NotLikeDiscord(f"{spec['name']} takes a number")
@@ -221,19 +210,51 @@ def component_data(
     return data
 
 
-def modal_data(custom_id: str, values: dict[str, str]) -> dict:
-    """A modal submission: each text input inside a label, as Discord sends them now."""
-    return {
-        "custom_id": custom_id,
-        "components": [
-            {
-                "type": 18,
-                "id": index * 2,
-                "component": {"type": 4, "id": index * 2 + 1, "custom_id": key, "value": value},
-            }
-            for index, (key, value) in enumerate(values.items(), start=1)
-        ],
+ModalValue = str | bool | list[str] | list[Attachment]
+
+
+def modal_data(
+    custom_id: str, values: dict[str, ModalValue], fake: FakeDiscord | None = None
+) -> dict:
+    """A modal submission, each value inside a label as Discord sends them now: a string from a
+    text input, a bool from a checkbox, a list of strings from a checkbox group, and a list of
+    :class:`Attachment` from a file upload, whose ids the values carry; the files themselves
+    go in ``data.resolved.attachments`` and onto ``fake``'s CDN (which uploads need)."""
+    resolved: dict[str, dict] = {}
+    labels = []
+    for index, (key, value) in enumerate(values.items(), start=1):
+        component: dict[str, Any] = {"id": index * 2 + 1, "custom_id": key}
+        if isinstance(value, str):
+            component.update(type=4, value=value)
+        elif isinstance(value, bool):
+            component.update(type=23, value=value)
+        elif all(isinstance(v, Attachment) for v in value) and value:
+            if fake is None:
+                raise NotLikeDiscord("uploaded files need the fake Discord that serves them")
+            component.update(type=19, values=[_upload(fake, v, resolved) for v in value])
+        else:
+            component.update(type=22, values=[str(v) for v in value])
+        labels.append({"type": 18, "id": index * 2, "component": component})
+    data: dict[str, Any] = {"custom_id": custom_id, "components": labels}
+    if resolved:
+        data["resolved"] = {"attachments": resolved}
+    return data
+
+
+def _upload(fake: FakeDiscord, file: Attachment, resolved: dict[str, dict]) -> str:
+    """Put ``file`` on the fake CDN as a user's upload; its id, described in ``resolved``."""
+    attachment_id = snowflake()
+    path = f"/attachments/{attachment_id}/{file.filename}"
+    fake.files[path] = file.data
+    resolved[str(attachment_id)] = {
+        "id": str(attachment_id),
+        "filename": file.filename,
+        "size": len(file.data),
+        "url": f"https://cdn.discordapp.com{path}",
+        "proxy_url": f"https://cdn.discordapp.com{path}",
+        "content_type": file.content_type,
     }
+    return str(attachment_id)
 
 
 def custom_ids(message: dict) -> list[str]:

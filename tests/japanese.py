@@ -22,6 +22,8 @@ BRACKETED = {
     "length": "412字（300〜600字）",
     "relationship": "姉妹都市（予定）",
     "year": "2025年度（2025年4月1日〜2026年3月31日）",
+    "state": "承認済み（助成なし）",
+    "payee": "山田花子（A123）",
 }
 ENGLISH_JARGON = re.compile(r"\b(void|voided|reserved|FY|audit log|queue)\b", re.IGNORECASE)
 
@@ -52,6 +54,8 @@ def japanese_problems(key: str, text: str) -> list[str]:
         found.append(f"{key}: 却下 where a member reads 不採用")
     if re.search(r"[()]", text):
         found.append(f"{key}: half-width bracket")
+    if " · " in text:  # English's separator: Japanese lists take 「、」, lines a full-width space
+        found.append(f"{key}: half-width ' · ' separator")
     if ENGLISH_COMMAND.search(text):
         found.append(f"{key}: English command name {ENGLISH_COMMAND.search(text)[0]!r}")
     if nested := nesting(text):

@@ -74,6 +74,10 @@ class City:
     def name(self, language: str) -> str:
         return self.name_ja if language == "ja" else self.name_en
 
+    def other_name(self, language: str) -> str:
+        """The name in the reader's other language, shown beside :meth:`name`."""
+        return self.name_en if language == "ja" else self.name_ja
+
     def region(self, language: str) -> str:
         return self.region_ja if language == "ja" else self.region_en
 

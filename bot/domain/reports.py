@@ -12,6 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from bot.domain.deadlines import is_late
 from bot.domain.errors import DomainError, Term
@@ -94,6 +95,17 @@ def check_length(length: Length) -> None:
         raise DomainError(key, length=length)
 
 
+class Publication(NamedTuple):
+    """How the member chose to be credited (bot.domain.credit) and whether the subsidy outcome
+    may be published."""
+
+    credit: str = "anonymous"
+    mention_subsidy: bool = False
+
+
+UNCHOSEN = Publication()  # nothing ticked: "a member", and no word of the subsidy
+
+
 @dataclass(frozen=True)
 class Report:
     id: int
@@ -116,6 +128,12 @@ class Report:
     dm_failed: bool = False
     review_row: int | None = None  # the outbox row that posted the current review post
     due_on: date | None = None  # the trip's due day when the report was first sent
+    credit: str = "anonymous"  # bot.domain.credit: full_name | initials | anonymous
+    mention_subsidy: bool = False  # the member agreed that the subsidy outcome may be published
+
+    @property
+    def publication(self) -> Publication:
+        return Publication(self.credit, self.mention_subsidy)
 
     @property
     def open(self) -> bool:

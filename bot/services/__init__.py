@@ -67,7 +67,7 @@ class Services:
             outbox=outbox,
             members=MemberService(db, settings, transitions, clock),
             trips=trips,
-            reports=ReportService(db, settings, trips, transitions, outbox, clock),
+            reports=ReportService(db, settings, trips, transitions, outbox, clock, cities),
             subsidy=subsidy,
             reminders=ReminderService(db, settings, trips, outbox, clock),
             backups=BackupService(

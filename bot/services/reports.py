@@ -9,29 +9,38 @@ the decision is a conditional UPDATE (only an awaiting report moves).
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import date, datetime, time, timedelta
 
+from bot.domain import credit
+from bot.domain import photos as photo_rules
 from bot.domain import reports as rules
-from bot.domain.clock import Clock
+from bot.domain.cities import City
+from bot.domain.clock import TOKYO, Clock
+from bot.domain.dates import parse_date
 from bot.domain.deadlines import overdue
 from bot.domain.errors import DomainError, Term
+from bot.domain.fiscal import FiscalYear
 from bot.domain.ids import require_id
-from bot.domain.reports import AlreadyDecided, Report
+from bot.domain.photos import Photo, Stored
+from bot.domain.reports import UNCHOSEN, AlreadyDecided, Publication, Report
 from bot.domain.settings import GuildSettings
 from bot.domain.text import clean_text
 from bot.services import membership
+from bot.services.cities import CityService
 from bot.services.outbox import OutboxService
 from bot.services.settings import SettingsService
 from bot.services.transitions import DECISION_DM, Transitions
 from bot.services.trips import TripService, TripView
-from db import reports
+from db import ledger, members, photos, reports, trips
 from db.database import Connection, Database
 from db.outbox import OutboxRow
 
 MAX_CHOICES = 25
 QUEUE_PAGE = 25  # as many as one embed shows as fields
+EXPORT_CHUNK = 20  # reports read per unit of work by an export, so nobody else waits long
 
 
 @dataclass(frozen=True)
@@ -44,12 +53,52 @@ class Form:
     reason: str | None  # the staff's reason, when the last report was sent back or rejected
     previous_state: str | None
     late: bool = False  # sent now, the report would be late: published, but not in line
+    publication: Publication = UNCHOSEN  # the choices last made (a draft, or the report)
+    photos_kept: int = 0  # photos of the report before, which it keeps unless new ones are sent
+
+
+@dataclass(frozen=True)
+class Upload:
+    """A file the member attached to the form: its name, its size as Discord reports it, and how
+    to download it (the caller's; it raises a DomainError when the file cannot be read)."""
+
+    name: str
+    size: int
+    read: Callable[[], Awaitable[bytes]]
 
 
 @dataclass(frozen=True)
 class ReportView:
     report: Report
     trip: TripView
+
+
+@dataclass(frozen=True)
+class Published:
+    """A report as it is published: its photos, and only what its author agreed to show."""
+
+    view: ReportView
+    photos: list[Photo]
+    credit: str | None  # the name or initials to print; None: "a member"
+    subsidy_yen: int | None  # the subsidy it received, where its author agreed it be mentioned
+    registry_name: str | None = None  # for staff only (the review post), never published
+
+
+@dataclass(frozen=True)
+class ExportPlan:
+    """Which approved reports a newsletter export holds, in approval order, and how large their
+    photos are. ``year`` None: any year (``since`` alone was given)."""
+
+    year: FiscalYear | None
+    city: City | None
+    since: date | None
+    report_ids: list[int]
+    photo_bytes: int
+    preview_bytes: int  # of the photos' smaller copies
+
+    def chunks(self) -> list[list[int]]:
+        ids = self.report_ids
+        return [ids[i : i + EXPORT_CHUNK] for i in range(0, len(ids), EXPORT_CHUNK)]
 
 
 @dataclass(frozen=True)
@@ -78,12 +127,15 @@ class QueuePage:
         return self.offset + self.limit < self.total
 
 
-class LengthRefused(DomainError):
-    """Out of the length range; the text is kept as a draft of ``trip_id``."""
+class KeptAsDraft(DomainError):
+    """The report was refused (out of the length range, a photo that cannot be taken); its text
+    and choices are kept as a draft of ``trip_id``. ``photos_dropped``: photos were sent with it,
+    and are not kept (the member adds them again)."""
 
-    def __init__(self, key: str, trip_id: int, **params: Any) -> None:
-        super().__init__(key, **params)
+    def __init__(self, refused: DomainError, trip_id: int, photos_dropped: bool) -> None:
+        super().__init__(refused.key, **refused.params)
         self.trip_id = trip_id
+        self.photos_dropped = photos_dropped
 
 
 class ReportService:
@@ -95,8 +147,10 @@ class ReportService:
         transitions: Transitions,
         outbox: OutboxService,
         clock: Clock,
+        cities: CityService,
     ) -> None:
         self._db = db
+        self._cities = cities
         self._settings = settings
         self._trips = trips
         self._transitions = transitions
@@ -107,18 +161,26 @@ class ReportService:
     async def form(self, guild_id: int, user_id: int, trip_ref: str | int) -> Form:
         settings = await self._settings.get(guild_id)
 
-        async def read(conn: Connection) -> tuple[TripView, Report | None, Any]:
+        async def read(
+            conn: Connection,
+        ) -> tuple[TripView, Report | None, reports.Draft | None, bool, dict[int, int]]:
             trip = await self._reportable_trip(conn, settings, user_id, trip_ref)
             latest = await reports.latest_for_trip(conn, trip.trip.id)
-            return trip, latest, await reports.draft(conn, guild_id, user_id, trip.trip.id)
+            draft = await reports.draft(conn, guild_id, user_id, trip.trip.id)
+            sent_back = latest is not None and latest.state in (
+                rules.CHANGES_REQUESTED,
+                rules.REJECTED,
+            )
+            kept = (await photos.counts(conn, [latest.id])) if latest and sent_back else {}
+            return trip, latest, draft, sent_back, kept
 
-        trip, latest, draft = await self._db.run(read, write=False)
+        trip, latest, draft, sent_back, kept = await self._db.run(read, write=False)
         self._check_latest(latest)
-        title, body = draft or (None, None)
-        sent_back = latest is not None and latest.state in (rules.CHANGES_REQUESTED, rules.REJECTED)
+        title, body = (draft.title, draft.body) if draft else (None, None)
+        publication = draft.publication if draft else UNCHOSEN
         if draft is None and sent_back:
             assert latest is not None
-            title, body = latest.title, latest.body
+            title, body, publication = latest.title, latest.body, latest.publication
         keeps_place = latest is not None and latest.state == rules.CHANGES_REQUESTED
         return Form(
             trip=trip,
@@ -129,6 +191,8 @@ class ReportService:
             late=latest.late
             if keeps_place and latest
             else overdue(self._clock.today(), trip.trip.report_due),
+            publication=publication,
+            photos_kept=sum(kept.values()),
         )
 
     async def submit(
@@ -139,14 +203,24 @@ class ReportService:
         title: str | None,
         body: str,
         language: str,
+        publication: Publication = UNCHOSEN,
+        uploads: Sequence[Upload] = (),
     ) -> ReportView:
+        """Send a report; :class:`KeptAsDraft` when its length or one of its photos is refused.
+        Photos are checked before they are downloaded (how many, how large), downloaded, and
+        cleaned off the event loop, all before the unit of work opens."""
         settings = await self._settings.get(guild_id)
         title = clean_text(title, rules.MAX_TITLE) if title else None
         text = clean_text(body, rules.MAX_BODY, multiline=True) or ""
         length = rules.measure(text, settings.report_min_units, settings.report_max_units)
         units = length.count
+        cleaned: list[Stored] = []
         try:
             rules.check_length(length)
+            if uploads:
+                async with self._db.read() as conn:  # a stranger's files are never downloaded
+                    await self._reportable_trip(conn, settings, user_id, trip_ref)
+                cleaned = await _clean_photos(uploads)
             refused = None
         except DomainError as error:
             refused = error
@@ -155,19 +229,20 @@ class ReportService:
             trip = await self._reportable_trip(conn, settings, user_id, trip_ref)
             if refused is not None:  # kept, so that the member's text is not lost
                 await reports.save_draft(
-                    conn, guild_id, user_id, trip.trip.id, title, text, self._clock.now()
-                )
+                    conn, guild_id, user_id, trip.trip.id, title, text, self._clock.now(),
+                    publication,
+                )  # fmt: skip
                 return trip, None
             self._check_latest(await reports.latest_for_trip(conn, trip.trip.id))
             report = await self._transitions.submit(
-                conn, guild_id, trip.trip, title, text, units, language
+                conn, guild_id, trip.trip, title, text, units, language, publication, cleaned
             )
             return trip, report
 
         trip, report = await self._db.run(write)
         if refused is not None or report is None:
             assert refused is not None
-            raise LengthRefused(refused.key, trip.trip.id, **refused.params)
+            raise KeptAsDraft(refused, trip.trip.id, photos_dropped=bool(uploads))
         return ReportView(report, trip)
 
     async def withdraw(self, guild_id: int, user_id: int, report_ref: str) -> ReportView:
@@ -297,12 +372,91 @@ class ReportService:
     # ------------------------------------------------------------------ for the renderers
     async def view(self, guild_id: int, report_id: int) -> ReportView:
         async def read(conn: Connection) -> ReportView:
-            report = await reports.get(conn, guild_id, report_id)
-            if report is None:
-                raise DomainError("report.unknown")
-            return (await self._views(conn, guild_id, [report]))[0]
+            return await self._view(conn, guild_id, report_id)
 
         return await self._db.run(read, write=False)
+
+    # ------------------------------------------------------------------ the newsletter
+    async def export_plan(
+        self, guild_id: int, year: int | None, city_ref: str | None, since_text: str | None
+    ) -> ExportPlan:
+        """The approved reports of ``year`` (default: this fiscal year, or any year when only
+        ``since`` is given), to one city, approved since a day (for everything since the last
+        issue of the newsletter)."""
+        settings = await self._settings.get(guild_id)
+        today = self._clock.today()
+        since = parse_date(since_text[:100], today) if since_text else None
+        month = settings.fiscal_year_start_month
+        fiscal = None
+        if year is not None:
+            fiscal = FiscalYear(year, month)
+        elif since is None:
+            fiscal = FiscalYear.containing(today, month)
+        city = await self._cities.get(guild_id, city_ref) if city_ref else None
+        decided_since = datetime.combine(since, time(0), TOKYO) if since else None
+
+        async def read(conn: Connection) -> tuple[list[int], int, int]:
+            city_id = await trips.city_id(conn, guild_id, city.slug) if city else None
+            if city is not None and city_id is None:  # a city nobody has visited yet
+                return [], 0, 0
+            return await reports.published_between(
+                conn,
+                guild_id,
+                fiscal.start if fiscal else None,
+                fiscal.end if fiscal else None,
+                city_id,
+                decided_since,
+            )
+
+        ids, size, previews = await self._db.run(read, write=False)
+        return ExportPlan(fiscal, city, since, ids, size, previews)
+
+    async def export_chunk(
+        self, guild_id: int, report_ids: list[int], previews: bool = False
+    ) -> list[Published]:
+        """Some of an export's reports as they are published (one short unit of work);
+        ``previews``: with the smaller copies of their photos."""
+
+        async def read(conn: Connection) -> list[Published]:
+            found = [r for i in report_ids if (r := await reports.get(conn, guild_id, i))]
+            views = await self._views(conn, guild_id, found)
+            return [await self._published(conn, view, previews) for view in views]
+
+        return await self._db.run(read, write=False)
+
+    async def published(self, guild_id: int, report_id: int) -> Published:
+        """The report with its photos and its credit resolved (for the review post, the
+        announcement and the newsletter)."""
+
+        async def read(conn: Connection) -> Published:
+            return await self._published(conn, await self._view(conn, guild_id, report_id))
+
+        return await self._db.run(read, write=False)
+
+    async def _published(
+        self, conn: Connection, view: ReportView, previews: bool = False
+    ) -> Published:
+        report = view.report
+        naming = await members.naming_of(conn, report.guild_id, report.user_id)
+        name, reading = (naming[0], naming[1]) if naming else (None, None)
+        if report.erased or await members.forgotten(conn, report.guild_id, report.user_id):
+            name = reading = None
+        shown = None
+        if name and report.credit == credit.FULL_NAME:
+            shown = name
+        elif name and report.credit == credit.INITIALS:
+            shown = credit.initials(name, reading)
+        amount = None
+        if report.mention_subsidy and report.state == rules.APPROVED:
+            amount = await ledger.granted_amount(conn, report.id)
+        kept = await photos.of_report(conn, report.id, previews)
+        return Published(view, kept, shown, amount, name)
+
+    async def _view(self, conn: Connection, guild_id: int, report_id: int) -> ReportView:
+        report = await reports.get(conn, guild_id, report_id)
+        if report is None:
+            raise DomainError("report.unknown")
+        return (await self._views(conn, guild_id, [report]))[0]
 
     async def _views(
         self, conn: Connection, guild_id: int, found: list[Report]
@@ -348,6 +502,18 @@ class ReportService:
         report = await reports.get(conn, row.guild_id, message["report_id"]) if message else None
         if report is not None:
             await self._transitions.note_dm_failed(conn, report)
+
+
+async def _clean_photos(uploads: Sequence[Upload]) -> list[Stored]:
+    """Every upload checked, downloaded and cleaned, or the DomainError of the first that fails
+    (naming the file). Sizes and the count are checked before anything is downloaded."""
+    for position, upload in enumerate(uploads, start=1):
+        photo_rules.check_upload(position, upload.name, upload.size)
+    cleaned = []
+    for upload in uploads:
+        data = await upload.read()
+        cleaned.append(await asyncio.to_thread(photo_rules.stored, upload.name, data))
+    return cleaned
 
 
 def _state(report: Report) -> Term:

@@ -15,6 +15,7 @@ withdrawal path had its own short list of consequences.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -27,13 +28,14 @@ from bot.domain.deadlines import DeadlineShift, reminder_keys
 from bot.domain.fiscal import FiscalYear
 from bot.domain.membership import Period, member_on
 from bot.domain.outbox import DirectMessage, Edit, MessageRef, Post, RoleChange
-from bot.domain.reports import Report
+from bot.domain.photos import Stored
+from bot.domain.reports import Publication, Report
 from bot.domain.settings import GuildSettings
 from bot.domain.trips import Trip
 from bot.services import subsidy_line
 from bot.services.outbox import OutboxService
 from bot.services.settings import SettingsService
-from db import audit, cities, erasure, ledger, members, outbox, reports, trips
+from db import audit, cities, erasure, ledger, members, outbox, photos, reports, trips
 from db.database import Connection
 from db.ledger import Grant
 
@@ -85,21 +87,28 @@ class Transitions:
         body: str,
         units: int,
         language: str,
+        publication: Publication,
+        new_photos: Sequence[Stored] = (),
     ) -> Report:
         """A report on ``trip``: a new one, or the new text of one sent back for changes (which
-        keeps its place in line)."""
+        keeps its place in line). A report written again keeps the photos of the one it follows
+        (sent back or rejected) unless ``new_photos`` replace them."""
         now = self._clock.now()
         latest = await reports.latest_for_trip(conn, trip.id)
         if latest is not None and latest.state == report_rules.CHANGES_REQUESTED:
             report_id = latest.id
-            await reports.resubmit(conn, report_id, title, body, units, language, now)
+            await reports.resubmit(conn, report_id, title, body, units, language, now, publication)
             how = report_rules.RESUBMITTED
         else:
             report_id = await reports.insert(
                 conn, guild_id, trip.user_id, trip.id, title, body, units, language, now,
-                due_on=trip.report_due,
+                publication, due_on=trip.report_due,
             )  # fmt: skip
             how = report_rules.SUBMITTED
+            if not new_photos and latest is not None and latest.state == report_rules.REJECTED:
+                await photos.copy(conn, latest.id, report_id)
+        if new_photos:
+            await photos.replace(conn, report_id, new_photos)
         await reports.drop_draft(conn, guild_id, trip.user_id, trip.id)
         report = await reports.get(conn, guild_id, report_id)
         assert report is not None  # written just above

@@ -12,12 +12,22 @@ from discord.ext import commands
 
 from bot import autocomplete
 from bot.checks import require_staff, staff_only
+from bot.domain import credit
 from bot.domain import reports as rules
 from bot.domain.ids import parse_id
 from bot.domain.settings import GuildSettings
 from bot.interactions import Speaker, guild_id, services
-from bot.services.reports import LengthRefused, ReportView
-from cogs.reports.forms import form_guild, open_report_form, submitted_values
+from bot.services.reports import KeptAsDraft, ReportView
+from cogs.reports.export import export_reports
+from cogs.reports.forms import (
+    PHOTOS,
+    PUBLICATION,
+    form_guild,
+    open_report_form,
+    submitted_choices,
+    submitted_uploads,
+    submitted_values,
+)
 from cogs.reports.queue import send_queue
 from cogs.reports.review import write_again_view
 
@@ -94,6 +104,25 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
     async def queue(self, interaction: discord.Interaction) -> None:
         await send_queue(interaction, offset=0)
 
+    @app_commands.command(
+        name="export", description="The approved reports as a Word document for the newsletter"
+    )
+    @app_commands.describe(
+        year="Fiscal year, e.g. 2025 (default: this one)",
+        city="Only the reports on one city",
+        since="Only reports approved since this day, e.g. 2025-10-01",
+    )
+    @app_commands.autocomplete(city=autocomplete.cities)
+    @staff_only()
+    async def export(
+        self,
+        interaction: discord.Interaction,
+        year: app_commands.Range[int, 2000, 2100] | None = None,
+        city: app_commands.Range[str, 1, 100] | None = None,
+        since: app_commands.Range[str, 1, 100] | None = None,
+    ) -> None:
+        await export_reports(interaction, year, city, since)
+
     async def report_submitted(
         self, interaction: discord.Interaction, match: re.Match[str]
     ) -> None:
@@ -102,6 +131,9 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
         say = await Speaker.of(interaction)
         values = submitted_values(interaction)
         guild = form_guild(interaction, parse_id(match["guild"]) if match["guild"] else None)
+        uploads = submitted_uploads(interaction, PHOTOS)
+        if uploads:  # downloading and cleaning photos takes longer than Discord waits
+            await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             view = await services(interaction).reports.submit(
                 guild,
@@ -110,10 +142,15 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
                 values.get("title"),
                 values.get("body", ""),
                 say.language,
+                credit.from_publication_choices(submitted_choices(interaction, PUBLICATION)),
+                uploads,
             )
-        except LengthRefused as refused:
+        except KeptAsDraft as refused:
+            text = say(refused.key, **refused.params) + "\n" + say("report.kept")
+            if refused.photos_dropped:
+                text += "\n" + say("report.kept_without_photos")
             await say.send(
-                say(refused.key, **refused.params) + "\n" + say("report.kept"),
+                text,
                 view=write_again_view(
                     say, refused.trip_id, guild if interaction.guild_id is None else None
                 ),

@@ -13,19 +13,24 @@ server around it: its custom_id names the server too (``report:form:<trip id>:<g
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 import discord
 from discord import app_commands
 
+from bot.domain import credit
+from bot.domain import photos as photo_rules
 from bot.domain import reports as rules
 from bot.domain.errors import DomainError
 from bot.domain.ids import parse_id
-from bot.interactions import Speaker, services
-from bot.services.reports import Form
+from bot.interactions import Speaker, read_attachment, services
+from bot.services.reports import Form, Upload
 
 FORM = re.compile(r"report:form:(?P<trip>[0-9]{1,20})(?::(?P<guild>[0-9]{1,20}))?")
 REASON = re.compile(r"report:reason:(?P<report>[0-9]{1,20}):(?P<action>nosubsidy|changes|reject)")
+PHOTOS = "photos"
+PUBLICATION = "publication"
 MODAL_TITLE_LIMIT = 45
 TEXT_DISPLAY_LIMIT = 1_500
 
@@ -84,6 +89,39 @@ def report_modal(
             ),
         )
     )
+    hint = "report.form.photos_kept" if form.photos_kept else "report.form.photos_hint"
+    modal.add_item(
+        discord.ui.Label(
+            text=say("report.form.photos_label"),
+            description=say(
+                hint,
+                max=photo_rules.MAX_PHOTOS,
+                mb=photo_rules.MAX_MEGABYTES,
+                count=form.photos_kept,
+            ),
+            component=discord.ui.FileUpload(
+                custom_id=PHOTOS, required=False, min_values=0, max_values=photo_rules.MAX_PHOTOS
+            ),
+        )
+    )
+    ticked = credit.choices_of(*form.publication)
+    publication = discord.ui.CheckboxGroup(
+        custom_id=PUBLICATION, required=False, min_values=0, max_values=len(credit.CHOICES)
+    )
+    for choice in credit.CHOICES:
+        publication.add_option(
+            label=say(f"report.form.publication.{choice}"),
+            value=choice,
+            description=say(f"report.form.publication.{choice}_hint"),
+            default=choice in ticked,
+        )
+    modal.add_item(
+        discord.ui.Label(
+            text=say("report.form.publication_label"),
+            description=say("report.form.publication_hint"),
+            component=publication,
+        )
+    )
     return modal
 
 
@@ -140,22 +178,63 @@ def form_guild(interaction: discord.Interaction, named: int | None) -> int:
     return named
 
 
-def submitted_values(interaction: discord.Interaction) -> dict[str, str]:
-    """custom_id -> value of every text input in a modal submission (rows or labels)."""
+def _submitted(interaction: discord.Interaction) -> dict[str, dict[str, Any]]:
+    """custom_id -> component of every input in a modal submission (in rows or labels)."""
     data: Any = interaction.data or {}
-    values: dict[str, str] = {}
+    found: dict[str, dict[str, Any]] = {}
 
     def walk(components: list[dict[str, Any]]) -> None:
         for component in components:
             if not isinstance(component, dict):
                 continue
-            if "components" in component:
+            if isinstance(component.get("components"), list):
                 walk(component["components"])
             elif "component" in component:
                 walk([component["component"]])
-            elif "custom_id" in component and isinstance(component.get("value"), str):
-                values[component["custom_id"]] = component["value"]
+            elif isinstance(component.get("custom_id"), str):
+                found[component["custom_id"]] = component
 
     components = data.get("components")
     walk(components if isinstance(components, list) else [])
-    return values
+    return found
+
+
+def submitted_values(interaction: discord.Interaction) -> dict[str, str]:
+    """custom_id -> value of every text input in a modal submission."""
+    return {
+        key: component["value"]
+        for key, component in _submitted(interaction).items()
+        if isinstance(component.get("value"), str)
+    }
+
+
+def submitted_choices(interaction: discord.Interaction, custom_id: str) -> list[str]:
+    """The values ticked in the checkbox group ``custom_id`` (none when it was not sent)."""
+    values = _submitted(interaction).get(custom_id, {}).get("values")
+    return [v for v in values if isinstance(v, str)] if isinstance(values, list) else []
+
+
+def submitted_uploads(interaction: discord.Interaction, custom_id: str) -> list[Upload]:
+    """The files uploaded in the file upload ``custom_id``: its values are attachment ids, the
+    attachments themselves are in ``data.resolved.attachments``. An id without its attachment
+    (or an attachment Discord would never describe so) is left out."""
+    values = _submitted(interaction).get(custom_id, {}).get("values")
+    data: Any = interaction.data or {}
+    resolved = data.get("resolved")
+    described = resolved.get("attachments") if isinstance(resolved, dict) else None
+    if not isinstance(values, list) or not isinstance(described, dict):
+        return []
+    uploads = []
+    for value in values:
+        payload = described.get(value) if isinstance(value, str) else None
+        try:
+            # discord.py builds attachments from payloads with the client's connection state;
+            # there is no public constructor for a modal's uploads (a stateless modal has no
+            # FileUpload item to fill).
+            file = discord.Attachment(data=payload, state=interaction._state)  # type: ignore[arg-type]
+        except (KeyError, TypeError, ValueError):
+            continue
+        if not isinstance(file.size, int) or not isinstance(file.filename, str):
+            continue
+        uploads.append(Upload(file.filename[:100], file.size, partial(read_attachment, file)))
+    return uploads

@@ -6,15 +6,17 @@ always shows the report as it stands in the database.
 
 from __future__ import annotations
 
+import io
 from typing import TYPE_CHECKING
 
 import discord
 
+from bot.domain import credit
 from bot.domain import reports as rules
 from bot.domain.outbox import MessageRef
 from bot.i18n import t
 from bot.outbox import Rendered
-from bot.services.reports import ReportView
+from bot.services.reports import Published, ReportView
 from cogs.reports.review import review_view, write_view
 
 if TYPE_CHECKING:
@@ -57,7 +59,26 @@ def decision_text(language: str, view: ReportView) -> str | None:
     return text
 
 
-def review_embed(language: str, view: ReportView, minimum: int, maximum: int) -> discord.Embed:
+def photo_files(published: Published) -> list[discord.File]:
+    """The report's photos as attachments (fresh objects: a sent File is used up)."""
+    return [
+        discord.File(io.BytesIO(photo.data), filename=f"report-{published.view.report.id}-{n}.jpg")
+        for n, photo in enumerate(published.photos, start=1)
+    ]
+
+
+def credit_for_staff(language: str, published: Published) -> str:
+    """What the member chose, with the name it prints, for the review post."""
+    report = published.view.report
+    if report.credit == credit.ANONYMOUS or published.registry_name is None:
+        return t(language, "report.credit.anonymous")
+    if published.credit is None:
+        return t(language, "report.credit.no_initials")
+    return t(language, f"report.credit.{report.credit}", name=published.credit)
+
+
+def review_embed(language: str, published: Published, minimum: int, maximum: int) -> discord.Embed:
+    view = published.view
     report = view.report
     heading = t(
         language,
@@ -81,6 +102,21 @@ def review_embed(language: str, view: ReportView, minimum: int, maximum: int) ->
     )
     if report.revision > 1:
         embed.add_field(name=t(language, "report.field.revision"), value=str(report.revision))
+    if not report.erased:
+        embed.add_field(
+            name=t(language, "report.field.credit"),
+            value=clip(credit_for_staff(language, published), FIELD_LIMIT),
+        )
+        mention = "mention_yes" if report.mention_subsidy else "mention_no"
+        embed.add_field(
+            name=t(language, "report.field.subsidy_mention"),
+            value=t(language, f"report.credit.{mention}"),
+        )
+    if published.photos:
+        embed.add_field(
+            name=t(language, "report.field.photos"),
+            value=t(language, "report.review.photos", count=len(published.photos)),
+        )
     decision = decision_text(language, view)
     if decision:
         embed.add_field(
@@ -106,9 +142,10 @@ def review_embed(language: str, view: ReportView, minimum: int, maximum: int) ->
 async def review_post(bot: AssociationBot, message: MessageRef) -> Rendered:
     guild_id = message.guild_id
     settings = await bot.services.settings.get(guild_id)
-    view = await bot.services.reports.view(guild_id, message["report_id"])
+    published = await bot.services.reports.published(guild_id, message["report_id"])
+    view = published.view
     language = settings.language
-    embed = review_embed(language, view, settings.report_min_units, settings.report_max_units)
+    embed = review_embed(language, published, settings.report_min_units, settings.report_max_units)
     # Only a report still waiting calls the staff (a post put back after it was deleted included).
     staff = settings.staff_role_id if view.report.open else None
     return Rendered(
@@ -118,13 +155,17 @@ async def review_post(bot: AssociationBot, message: MessageRef) -> Rendered:
         mentions=discord.AllowedMentions(
             everyone=False, users=False, roles=[discord.Object(staff)] if staff else False
         ),
+        files=photo_files(published),
     )
 
 
 async def announcement(bot: AssociationBot, message: MessageRef) -> Rendered:
+    """The published report: credited only as its author chose (never a mention, which would
+    show their Discord name), the subsidy only where they agreed, the photos attached."""
     guild_id = message.guild_id
     language = (await bot.services.settings.get(guild_id)).language
-    view = await bot.services.reports.view(guild_id, message["report_id"])
+    published = await bot.services.reports.published(guild_id, message["report_id"])
+    view = published.view
     report = view.report
     title = report.title or t(language, "report.announce.default_title", city=view.trip.city)
     embed = discord.Embed(
@@ -133,16 +174,27 @@ async def announcement(bot: AssociationBot, message: MessageRef) -> Rendered:
         colour=discord.Colour.blue(),
     )
     if not report.erased:
-        embed.add_field(name=t(language, "report.field.author"), value=f"<@{report.user_id}>")
+        shown = published.credit or t(language, "report.credit.a_member")
+        embed.add_field(
+            name=t(language, "report.field.by"),
+            value=clip(discord.utils.escape_markdown(shown), FIELD_LIMIT),
+        )
     embed.add_field(name=t(language, "report.field.city"), value=view.trip.city.name(language))
     embed.add_field(
         name=t(language, "report.field.dates"),
         value=t(language, "date.when", when=view.trip.trip.span),
     )
+    if published.subsidy_yen is not None:
+        embed.add_field(
+            name=t(language, "report.field.subsidy_mention"),
+            value=t(language, "report.announce.subsidy", amount=f"{published.subsidy_yen:,}"),
+            inline=False,
+        )
     embed.set_footer(text=t(language, "report.announce.footer", id=report.id))
     return Rendered(
         content=t(language, "report.announce.intro", city=view.trip.city),
         embeds=[embed],
+        files=photo_files(published),
     )
 
 

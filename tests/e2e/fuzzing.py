@@ -12,6 +12,7 @@ interactions (see tests/e2e/test_fuzz.py for how a seed is chosen and reported).
 
 from __future__ import annotations
 
+import io
 import random
 import re
 import string
@@ -22,6 +23,7 @@ from re import _parser as sre_parse  # the regex parser, to write strings a temp
 from typing import Any
 
 import discord
+from PIL import Image
 
 from fake_discord.interactions import (
     ATTACHMENT,
@@ -35,6 +37,7 @@ from fake_discord.interactions import (
     SUB_COMMAND_GROUP,
     USER,
     Attachment,
+    ModalValue,
     command_data,
     component_data,
     envelope,
@@ -44,6 +47,16 @@ from fake_discord.models import Channel, Role, User, snowflake
 from fake_discord.server import FakeDiscord
 
 SQLITE_MAX = 2**63 - 1
+
+
+def _image(kind: str) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 40, 40)).save(out, kind)
+    return out.getvalue()
+
+
+# Files a member could upload on a form: photos, and what is not a photo.
+UPLOADS = [_image("JPEG"), _image("PNG"), b"", b"hello, not a photo", b"\xff\xd8\xff" + bytes(64)]
 BOUNDARY_IDS = [
     "0",
     "1",
@@ -396,11 +409,33 @@ class Generator:
         values = {}
         for name, spec in fields.items():
             if rng.random() < 0.9:
-                values[name] = self.text()[: spec.get("max_length", 4000)]
+                values[name] = self.field_value(spec)
         context, user = self._who()
-        payload = self._envelope(5, modal_data(custom_id, values), context, user)
+        payload = self._envelope(5, modal_data(custom_id, values, self.fake), context, user)
         shown = {k: _short(v) for k, v in values.items()}
         return Case("modal", payload, f"{custom_id} {shown}", context)
+
+    def field_value(self, spec: dict) -> ModalValue:
+        """A value for one input of a form: text, uploaded files (up to one more than allowed,
+        of any kind), or ticked options (real ones and made-up ones)."""
+        rng = self.rng
+        if spec.get("type") == 19:
+            count = rng.randint(1, spec.get("max_values", 1) + 1)
+            return [self.upload() for _ in range(count)]
+        if spec.get("type") == 22:
+            options = [o["value"] for o in spec.get("options") or []] + ["", "admin", self.text()]
+            return rng.sample(options, rng.randint(0, len(options)))
+        return self.text()[: spec.get("max_length", 4000)]
+
+    def upload(self) -> Attachment:
+        rng = self.rng
+        data = rng.choice(UPLOADS)
+        if rng.random() < 0.3:  # cut short
+            data = data[: rng.randint(0, len(data))]
+        name = rng.choice(
+            ["photo.jpg", "IMG_0001.HEIC", "notes.txt", "", "../../x.png", "写真.png"]
+        )
+        return Attachment(name, data, rng.choice(["image/jpeg", "image/png", "text/plain"]))
 
     def cases(self) -> Iterator[Case]:
         weights = [0.45, 0.2, 0.2, 0.15]

@@ -17,6 +17,7 @@ from bot.app import AssociationBot
 from bot.config import Settings
 from bot.domain.clock import TOKYO, Clock
 from fake_discord.interactions import (
+    ModalValue,
     NotLikeDiscord,
     command_data,
     component_data,
@@ -278,7 +279,7 @@ class Harness:
     async def submit_modal(
         self,
         modal: dict,
-        values: dict[str, str],
+        values: dict[str, ModalValue],
         *,
         user: User,
         locale: str = "en-US",
@@ -290,14 +291,21 @@ class Harness:
         unknown = set(values) - set(fields)
         if unknown:
             raise NotLikeDiscord(f"the modal has no inputs {unknown}")
-        filled = {key: values.get(key, _input(modal, key).get("value") or "") for key in fields}
-        for key, value in filled.items():
+        filled: dict[str, ModalValue] = {}
+        for key in fields:
             spec = _input(modal, key)
+            if spec.get("type") != 4:  # a file upload, a checkbox: sent only when given
+                if key in values:
+                    filled[key] = values[key]
+                continue
+            value = values.get(key, spec.get("value") or "")
+            assert isinstance(value, str)
             if len(value) > spec.get("max_length", 4000):
                 raise NotLikeDiscord(f"{key} is longer than its max_length")
             if spec.get("required", True) and not value:
                 raise NotLikeDiscord(f"{key} is required")
-        data = modal_data(modal["custom_id"], filled)
+            filled[key] = value
+        data = modal_data(modal["custom_id"], filled, self.fake)
         return await self.send(envelope(self.fake, 5, user, data, locale=locale, in_guild=in_guild))
 
     async def autocomplete(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fake_discord.interactions import custom_ids
+from fake_discord.interactions import Attachment, ModalValue, custom_ids
 from fake_discord.models import User
 from tests.e2e.harness import Harness, Message
 
@@ -31,12 +31,19 @@ async def submit(
     *,
     title: str = "",
     locale: str = "en-US",
+    photos: list[Attachment] | None = None,
+    publication: list[str] | None = None,
 ) -> Message:
+    """Open the report form for ``trip`` and send it; ``photos`` uploaded, ``publication`` the
+    boxes ticked (None: as the form opened)."""
     command = await harness.command("report submit", user=user, locale=locale, trip=trip)
     modal = await command.modal()
-    sent = await harness.submit_modal(
-        modal, {"title": title, "body": body}, user=user, locale=locale
-    )
+    values: dict[str, ModalValue] = {"title": title, "body": body}
+    if photos:
+        values["photos"] = photos
+    if publication is not None:
+        values["publication"] = publication
+    sent = await harness.submit_modal(modal, values, user=user, locale=locale)
     return await sent.reply()
 
 

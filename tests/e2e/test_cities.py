@@ -15,7 +15,7 @@ async def test_city_list_in_english_and_japanese(harness: Harness):
     )
     assert "State of Michigan" in reply.text
     reply = await harness.ask("city list", user=harness.world.guest, locale="ja")
-    assert "**観音寺市**（Kanonji City）：1982年10月から姉妹都市・日本" in reply.text
+    assert "**観音寺市**（Kanonji City）：日本、1982年10月から姉妹都市" in reply.text
 
 
 async def test_city_info_in_both_languages(harness: Harness):
@@ -25,6 +25,8 @@ async def test_city_info_in_both_languages(harness: Harness):
     assert "https://www.city.kanonji.kagawa.jp/" in reply.text
     reply = await harness.ask("city info", user=harness.world.member, city="michigan", locale="ja")
     assert "旅費助成の対象外" in reply.text and "165名" in reply.text
+    assert reply.embeds[0]["title"] == "ミシガン州（State of Michigan）"
+    assert "提携年月" in reply.text and " · " not in reply.text
 
 
 async def test_city_info_accepts_a_typed_name_that_is_not_a_choice(harness: Harness):
@@ -52,7 +54,9 @@ async def test_autocomplete_finds_misspellings_and_japanese(harness: Harness):
     everything = await harness.autocomplete("city info", "city", "", user=member)
     assert len(everything) == 6
     ja = await harness.autocomplete("city info", "city", "pon", user=member, locale="ja")
-    assert ja[0]["name"] == "ポンティアック市 · Pontiac"
+    assert ja[0]["name"] == "ポンティアック市（Pontiac）"
+    ja = await harness.autocomplete("city info", "city", "", user=member, locale="ja")
+    assert len(ja) == 6 and not [c["name"] for c in ja if " · " in c["name"]]
 
 
 async def test_city_ask_in_english_and_japanese_names_its_source(harness: Harness):
@@ -152,7 +156,7 @@ async def test_import_reports_every_bad_field_and_changes_nothing(harness: Harne
     assert reply.content == (
         "ファイルを読み込めませんでした。問題が1件あります。設定は変更していません。\n"
         "• file：形式が正しくありません。"
-        "1行目の2文字目あたりを、JSONまたはTOMLとして読み取れませんでした"
+        "1行目の2字目あたりを、JSONまたはTOMLとして読み取れませんでした"
     )
     reply = await harness.ask("city list", user=harness.world.member)
     assert "Pontiac" in reply.text  # nothing half-imported

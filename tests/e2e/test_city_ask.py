@@ -34,7 +34,7 @@ async def test_facts_reasons_numbers_and_sources_in_both_languages(harness: Harn
     text = await ask(harness, "how many people were in the 1976 mission to michigan")
     assert "165 people" in text
     text = await ask(harness, "伊達市との交流はなぜ始まったのですか", locale="ja")
-    assert "草津ふるさと祭り" in text and "出典：伊達市 · 主な情報" in text
+    assert "草津ふるさと祭り" in text and "出典：伊達市の主な情報" in text
     text = await ask(harness, "観音寺市は何で有名ですか", locale="ja")
     assert "寛永通宝" in text
     # The asker's language is the answer's, where the data has the sentence in both.
@@ -50,7 +50,7 @@ async def test_comparisons_sets_and_counts(harness: Harness):
     text = await ask(harness, "Which city in the USA are we partnered with?")
     assert "Pontiac" in text and "Michigan" not in text.split("\n")[0]
     text = await ask(harness, "提携先はいくつありますか", locale="ja")
-    assert text.startswith("草津市の提携先は5都市です：")
+    assert text.startswith("草津市の提携先は、現在5都市です：")
     text = await ask(harness, "How many years have Kusatsu and Pontiac been sister cities?")
     assert "years." in text
 
@@ -150,3 +150,43 @@ async def test_an_imported_association_is_answered_as_itself(harness: Harness):
     await exported.reply()
     call = await exported.callback()
     assert json.loads(next(iter(call.files.values())))["home_en"] == "Kanazawa City"
+
+
+async def test_the_sister_state_is_shiga_prefectures_and_no_city(harness: Harness):
+    """Michigan is named as Shiga Prefecture's sister state, never counted in 都市."""
+    for question in ("姉妹州はいくつありますか", "姉妹州はどこですか"):
+        text = await ask(harness, question, locale="ja")
+        answer = text.split("\n")[0]
+        assert answer == "滋賀県の姉妹州はミシガン州です。", question
+    text = await ask(harness, "How many sister states do we have?")
+    assert text.split("\n")[0] == "Shiga Prefecture's sister states: State of Michigan."
+
+
+async def test_japanese_answers_join_nothing_with_a_middle_dot(harness: Harness):
+    text = await ask(harness, "草津市とポンティアック市はいつ提携しましたか", locale="ja")
+    assert text.split("\n") == [
+        "草津市とポンティアック市は、1978年8月に姉妹都市として提携しました。",
+        "-# 出典：ポンティアック市の提携年月",
+    ]
+    for question in ("伊達市との交流はなぜ始まったのですか", "観音寺市は何で有名ですか"):
+        assert " · " not in await ask(harness, question, locale="ja")
+
+
+async def test_not_found_with_no_city_to_suggest_points_to_the_list(harness: Harness):
+    text = await ask(harness, "アメリカ以外の姉妹都市は", locale="ja")
+    assert re.fullmatch(
+        f"{NOT_FOUND_JA}</city list:\\d+> で提携先の一覧をご覧いただけます。", text
+    ), text
+    text = await ask(harness, "What is the capital of the moon?")
+    assert re.fullmatch(f"{NOT_FOUND_EN} </city list:\\d+> shows all our partner cities.", text)
+
+
+async def test_a_planned_partnership_says_planned_once(harness: Harness):
+    await harness.ask("city preset", user=harness.world.admin, name="inagi")
+    text = await ask(harness, "フォスターシティとはいつ提携しましたか", locale="ja")
+    assert text.split("\n")[0] == (
+        "稲城市とフォスターシティは、姉妹都市としての提携を予定しています。"
+        "時期は2021年とされています。"
+    )
+    text = await ask(harness, "姉妹都市はいくつありますか", locale="ja")
+    assert text.startswith("稲城市の姉妹都市は、現在1都市です：大空町、フォスターシティ（予定）。")

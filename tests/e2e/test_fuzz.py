@@ -326,12 +326,13 @@ def row_counts(harness: Harness) -> dict[str, int]:
 
 
 def harvest_modal(modal: dict, pools: Pools) -> None:
-    """The text inputs of a form the bot opened, with their limits."""
+    """The inputs of a form the bot opened (text inputs, file uploads, checkbox groups), with
+    their limits and options."""
     fields: dict[str, dict] = {}
 
     def walk(components: list[dict]) -> None:
         for component in components:
-            if component.get("type") == 4:
+            if component.get("type") in (4, 19, 22):
                 fields[component["custom_id"]] = component
             walk(component.get("components") or [])
             if "component" in component:

@@ -65,9 +65,9 @@ async def test_a_first_time_member_reads_it_in_japanese(harness: Harness):
     assert in_order(
         text, "**会員登録**", "**訪問の登録**", "**レポートの提出**", "**審査**", "**旅費助成**"
     )
-    assert "旅費助成3,000円を受け取れます" in text and "各都市につき年度ごとに1名" in text
-    assert "承認されたレポートのうち最も早く提出された方が受け取ります" in text
-    assert f"今年度は{year}年4月1日〜{year + 1}年3月31日です。" in text
+    assert "旅費助成として3,000円をお支払いします" in text and "各都市につき年度ごとに1名" in text
+    assert "承認されたレポートのうち、最も早く提出されたレポートを書いた会員が対象です" in text
+    assert f"今年度の期間は{year}年4月1日〜{year + 1}年3月31日です。" in text
     assert "日本語は300〜600字、英語は300〜600語です" in text
     assert "半角の「/」" in text and "ダイレクトメッセージ" in text and "タップ" in text
     assert f"{mention(harness, 'trip log')} で、都市と日付を登録します" in text

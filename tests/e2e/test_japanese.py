@@ -126,7 +126,7 @@ async def test_a_member_takes_part_in_japanese_and_the_server_posts_in_japanese(
     )
 
     mine = await harness.ask("subsidy mine", user=world.member, locale=JA)
-    assert japanese(mine).endswith("：助成決定：3,000円、未払い")
+    assert japanese(mine).endswith("：助成決定：3,000円（お支払い前）")
     status = await harness.ask("report status", user=world.member, locale=JA)
     assert "：承認済み、375字（300〜600字）" in japanese(status)
 
@@ -167,7 +167,7 @@ async def test_length_refusals_say_the_count_its_unit_and_the_range(harness: Har
     trip, _ = await member_with_a_trip_in_japanese(harness)
     short = await submit(harness, world.member, trip, "草津市から来ました。", locale=JA)
     assert japanese(short).startswith(
-        "レポートが短すぎます：9字（300〜600字）。もう少しお書き足しください。"
+        "レポートが少し短いようです：9字（300〜600字）。もう少し書き加えていただけますか。"
     )
     english = await submit(harness, world.member, trip, "We went. " * 350, locale=JA)
     assert japanese(english).startswith("レポートが長すぎます：700語（300〜600語）。")
@@ -207,7 +207,7 @@ async def test_staff_keep_the_ledger_and_the_registry_in_japanese(harness: Harne
     )
     mine = await harness.ask("subsidy mine", user=world.member, locale=JA)
     assert japanese(mine).endswith(
-        f"：助成決定：3,000円、{today.year}年{today.month}月{today.day}日に支払済み"
+        f"：助成決定：3,000円、{today.year}年{today.month}月{today.day}日にお支払い済み"
     )
 
     registry = await harness.ask("member list", user=world.staff, locale=JA)

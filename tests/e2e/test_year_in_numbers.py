@@ -104,8 +104,8 @@ async def test_the_summary_in_japanese_and_for_staff_only(harness: Harness):
     await harness.ask("setup rules", user=world.admin, language="ja")
     reply, png, _, rows = await summary_files(harness, year, locale="ja")
     assert (
-        "**ポンティアック市**：訪問 2件・レポート 1件・承認済み 1件（うち助成なし 0件）・"
-        "支払済み 3,000円" in reply.text
+        "**ポンティアック市**：訪問2件、レポート1件、承認済み1件（うち助成なし0件）、"
+        "支払済み3,000円" in reply.text
     )
     assert rows[0][:2] == ["都市", "訪問件数"] and rows[-1][0] == "合計"
     assert Image.open(io.BytesIO(png)).size == (1200, 672)

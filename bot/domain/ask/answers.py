@@ -185,11 +185,13 @@ def _computed(index: CityIndex, reading: Reading) -> Answer | None:
             return Answer("ask.oldest", "ask.source.since", min(current, key=_since))
         return Answer("ask.newest", "ask.source.since", max(current, key=_since))
     values = {"scope": scope or Scope(), "count": len(current)}
-    if "count" in wanted:
-        return Answer("ask.count", "ask.source.list", cities=tuple(chosen), values=values)
     if not chosen:
         return Answer("ask.list_none", "ask.source.list", values=values)
-    return Answer("ask.list", "ask.source.list", cities=tuple(chosen), values=values)
+    if scope is not None and scope.relationship == "sister_state":
+        # Named, not counted: a state is no 都市, and the count would be of one or two.
+        return Answer("ask.list_state", "ask.source.list", cities=tuple(chosen), values=values)
+    key = "ask.count" if "count" in wanted else "ask.list"
+    return Answer(key, "ask.source.list", cities=tuple(chosen), values=values)
 
 
 def _since(city: City) -> tuple[int, int, int]:

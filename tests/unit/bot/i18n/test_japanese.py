@@ -31,14 +31,16 @@ from tests.japanese import (
 )
 
 
-def rendered(template: str) -> str:
-    """``template`` filled as the bot fills it, brackets where the value carries them."""
+def rendered(template: str, **given: str) -> str:
+    """``template`` filled as the bot fills it, brackets where the value carries them
+    (``given`` values first)."""
     values = {}
     for _, name, spec, _ in string.Formatter().parse(template):
         if not name or name == "cmd":
             continue
         as_number = name == "year" and re.search(r"\{year\}年", template)
-        values[name] = 2025 if as_number or spec else BRACKETED.get(name, "値")
+        default = 2025 if as_number or spec else BRACKETED.get(name, "値")
+        values[name] = given.get(name, default)
     return string.Formatter().vformat(template, (), _Filled(values))
 
 
@@ -83,6 +85,7 @@ def preset_japanese() -> dict[str, str]:
         ("/trip log で登録してください", "English command name"),
         ("（2025年度（2025年4月1日〜））", "nested bracket"),
         ("ミシガン州は草津市の姉妹州です", "草津市の姉妹州"),
+        ("#{id} · {city} · {span}", "' · ' separator"),
     ],
 )
 def test_the_checks_catch_what_an_office_would_never_write(text: str, problem: str):
@@ -107,6 +110,21 @@ def test_the_japanese_catalogue_follows_the_glossary():
         if nested := nesting(rendered(template)):
             found.append(f"{key}: nested bracket {nested} once filled in")
     assert found == []
+
+
+def test_the_name_put_in_for_a_member_without_one_nests_nowhere():
+    """``member.name.none`` fills ``{name}`` (the erase confirmation 「{user} さん（{name}）」, the
+    payee 「{name}（{number}）」), so brackets of its own would nest: 「（（氏名未登録））」."""
+    cat = catalogue()
+    none = cat.text("ja", "member.name.none")
+    nested = [
+        key
+        for key in sorted(cat.message_keys("ja"))
+        if "{name}" in (template := cat.template("ja", key) or "")
+        and nesting(rendered(template, name=none))
+    ]
+    assert nested == []
+    assert nesting(rendered("{user} さん（{name}）", name="（氏名未登録）")) == "（"
 
 
 def test_the_command_localisations_follow_the_glossary():

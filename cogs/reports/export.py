@@ -1,0 +1,166 @@
+"""/report export: the approved reports as the newsletter's copy (a Word document and Markdown).
+
+Deferred at once: an export reads its reports a chunk at a time (short units of work) and builds
+the document in a worker thread, so the bot keeps answering everyone else meanwhile. The files
+must fit the server's attachment limit: the document is split into parts below it, and when that
+would take more than :data:`FULL_SIZE_PARTS` parts the photos go in at a lower resolution: the
+smaller copy the bot made of each when it was sent (scaling hundreds of photos now would take a
+minute). The reply says which it did. Files follow the server's language:
+they go into the association's papers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from dataclasses import replace
+
+import discord
+
+from bot.domain import photos as photo_rules
+from bot.domain.dates import Span
+from bot.files.newsletter import Article, Newsletter, markdown
+from bot.i18n import t
+from bot.interactions import Speaker, guild_id, services
+from bot.progress import ProgressReply
+from bot.services.chunks import Progress
+from bot.services.reports import ExportPlan, Published
+
+FULL_SIZE_PARTS = 3  # more parts than this at full size: the photos are made smaller instead
+MIN_LONG_SIDE = 200  # photos are not made smaller than this to fit a part
+SAFETY = 0.85  # of the server's limit, for what a size estimate cannot know
+MEGABYTE = 1024 * 1024
+
+
+def article(language: str, published: Published) -> Article:
+    view = published.view
+    report = view.report
+    credit = published.credit or t(language, "report.credit.a_member")
+    subsidy = None
+    if published.subsidy_yen is not None:
+        subsidy = t(language, "report.export.subsidy", amount=f"{published.subsidy_yen:,}")
+    return Article(
+        title=report.title or t(language, "report.announce.default_title", city=view.trip.city),
+        credit_line=t(language, "report.export.credit_line", credit=credit),
+        place_line=t(
+            language,
+            "report.export.city_line",
+            city=view.trip.city.name(language),
+            dates=view.trip.trip.span,
+        ),
+        body=report.body,
+        photos=published.photos,
+        subsidy_line=subsidy,
+    )
+
+
+def scope_text(language: str, plan: ExportPlan) -> str:
+    parts = []
+    if plan.city is not None:
+        parts.append(t(language, "report.export.scope_city", city=plan.city))
+    if plan.year is not None:
+        parts.append(t(language, "report.export.scope_year", year=_year(language, plan)))
+    if plan.since is not None:
+        parts.append(t(language, "report.export.scope_since", day=plan.since))
+    return " ".join(parts) if language == "en" else "".join(parts)
+
+
+def _year(language: str, plan: ExportPlan) -> str:
+    assert plan.year is not None
+    fiscal = plan.year
+    return t(language, "subsidy.year", year=fiscal.year, span=Span(fiscal.start, fiscal.end))
+
+
+def cover(language: str, association: str, plan: ExportPlan) -> tuple[str, str | None]:
+    """The cover line (association and period) and, for one city, the city."""
+    if plan.year is not None:
+        period = _year(language, plan)
+        if plan.since is not None:
+            period = t(language, "report.export.period_since", period=period, day=plan.since)
+    else:
+        assert plan.since is not None
+        period = t(language, "report.export.scope_since", day=plan.since)
+    title = t(language, "report.export.cover", association=association, period=period)
+    return title, plan.city.name(language) if plan.city else None
+
+
+async def export_reports(
+    interaction: discord.Interaction, year: int | None, city: str | None, since: str | None
+) -> None:
+    await interaction.response.defer(ephemeral=True, thinking=True)
+    say = await Speaker.of(interaction)
+    svc = services(interaction)
+    guild = guild_id(interaction)
+    plan = await svc.reports.export_plan(guild, year, city, since)
+    settings = await svc.settings.get(guild)
+    language = settings.language
+    if not plan.report_ids:
+        await say.send(say("report.export.nothing", scope=scope_text(say.language, plan)))
+        return
+    limit = interaction.filesize_limit or 10 * MEGABYTE
+    budget = int(limit * SAFETY)
+    previews = plan.photo_bytes > budget * FULL_SIZE_PARTS
+    association = (await svc.cities.association(guild)).name(language)
+    title, subtitle = cover(language, association, plan)
+    smallest = photo_rules.PREVIEW_LONG_SIDE if previews else photo_rules.LONG_SIDE
+    parts: list[bytes] = []
+    articles: list[tuple[Article, int]] = []  # for the Markdown copy: text, and photos counted
+    book = Newsletter(title, subtitle)
+    reply = ProgressReply(say, "progress.reports")
+    for chunk in plan.chunks():
+        for published in await svc.reports.export_chunk(guild, chunk, previews):
+            entry = article(language, published)
+            if entry.size > budget:  # one report alone over the limit: its photos made smaller
+                entry, side = await asyncio.to_thread(_fit, entry, budget)
+                smallest = min(smallest, side)
+            if book.count and book.size + entry.size > budget:
+                parts.append(await asyncio.to_thread(book.save))
+                book = Newsletter(title, subtitle)
+            await asyncio.to_thread(book.add, entry)
+            articles.append((replace(entry, photos=[]), len(entry.photos)))
+        await reply.update(Progress(len(articles), len(plan.report_ids)))
+    parts.append(await asyncio.to_thread(book.save))
+    text = await asyncio.to_thread(
+        markdown,
+        title,
+        subtitle,
+        articles,
+        lambda count: t(language, "report.export.photos_note", count=count),
+    )
+    await _send(say, reply, plan, parts, text, smallest, limit, len(articles))
+
+
+def _fit(entry: Article, budget: int) -> tuple[Article, int]:
+    """``entry`` with its photos halved in size until it fits ``budget`` (or they are tiny)."""
+    side = max((max(p.width, p.height) for p in entry.photos), default=photo_rules.LONG_SIDE)
+    while entry.size > budget and side > MIN_LONG_SIDE:
+        side //= 2
+        entry = replace(entry, photos=[photo_rules.rescaled(p, side) for p in entry.photos])
+    return entry, side
+
+
+async def _send(
+    say: Speaker,
+    reply: ProgressReply,
+    plan: ExportPlan,
+    parts: list[bytes],
+    text: bytes,
+    long_side: int,
+    limit: int,
+    count: int,
+) -> None:
+    stem = f"newsletter-{plan.year.year}" if plan.year else f"newsletter-since-{plan.since}"
+    lines = [say("report.export.done", count=count, scope=scope_text(say.language, plan))]
+    if len(parts) > 1:
+        lines.append(say("report.export.parts", parts=len(parts), limit=limit // MEGABYTE))
+    if long_side < photo_rules.LONG_SIDE:
+        lines.append(say("report.export.lowered", pixels=long_side))
+    first = [discord.File(io.BytesIO(text), filename=f"{stem}.md")]
+    for number, data in enumerate(parts, start=1):
+        suffix = f"-{number}" if len(parts) > 1 else ""
+        file = discord.File(io.BytesIO(data), filename=f"{stem}{suffix}.docx")
+        if number == 1:  # in place of the progress shown, if it was
+            await reply.send("\n".join(lines), files=[file, *first])
+        else:
+            label = say("report.export.part_label", part=number, parts=len(parts))
+            await say.send(label, files=[file])
