@@ -8,13 +8,16 @@ from __future__ import annotations
 
 import asyncio
 import sys
+import tempfile
 from pathlib import Path
 
+from PIL import Image, ImageDraw
 from playwright.async_api import expect
 
 from tests.playground.page import Person, playground_page
 
 DOCS = Path(__file__).resolve().parents[2] / "docs"
+PHOTO = "pontiac-lake.jpg"
 REPORT = """\
 Our group of six left Kansai in early August and reached Pontiac after a long day of flights \
 and a drive north from Detroit. Our hosts, two families who have taken part in the exchange \
@@ -45,7 +48,7 @@ photographs with anyone who is planning a visit.
 """
 
 
-async def take(folder: Path) -> list[Path]:
+async def take(folder: Path, photo: Path) -> list[Path]:
     saved: list[Path] = []
     async with playground_page(1280, 1320) as (_playground, page):
         you = Person(page)
@@ -64,7 +67,10 @@ async def take(folder: Path) -> list[Path]:
         await you.command("/trip log", {"city": ("pon", "Pontiac"), "start": "2026年8月3日"})
         await expect(you.message("Trip logged")).to_be_visible()
         await you.command("/report submit", {"trip": ("", "Pontiac")})
-        await you.fill_form({"title": "A summer week in Pontiac", "body": REPORT})
+        await you.fill_form(
+            {"title": "A summer week in Pontiac", "body": REPORT}, files={"photos": [str(photo)]}
+        )
+        await page.locator("#modal .check input").first.check()  # credited by full name
         await page.locator("#modal textarea").evaluate("node => node.scrollTo(0, 0)")
         await shot("report-form")
         await you.send_form()
@@ -89,9 +95,31 @@ async def take(folder: Path) -> list[Path]:
     return saved
 
 
+def landscape(path: Path) -> None:
+    """A picture to attach: an evening sky over a lake, drawn here (no photo is downloaded)."""
+    width, height = 960, 600
+    picture = Image.new("RGB", (width, height))
+    draw = ImageDraw.Draw(picture)
+    for y in range(height):
+        if y < height * 0.6:  # the sky, from blue to orange
+            f = y / (height * 0.6)
+            colour = (int(70 + 180 * f), int(110 + 60 * f), int(190 - 90 * f))
+        else:  # the water, darker below
+            f = (y - height * 0.6) / (height * 0.4)
+            colour = (int(40 + 30 * (1 - f)), int(80 + 30 * (1 - f)), int(120 + 30 * (1 - f)))
+        draw.line([(0, y), (width, y)], fill=colour)
+    draw.ellipse([600, 250, 700, 350], fill=(255, 214, 140))
+    draw.polygon([(0, 360), (180, 300), (330, 350), (520, 290), (700, 360)], fill=(40, 60, 50))
+    picture.save(path, "JPEG", quality=85)
+
+
 def main() -> int:
     DOCS.mkdir(exist_ok=True)
-    for path in asyncio.run(take(DOCS)):
+    with tempfile.TemporaryDirectory() as folder:
+        photo = Path(folder) / PHOTO
+        landscape(photo)
+        saved = asyncio.run(take(DOCS, photo))
+    for path in saved:
         print(path)
     return 0
 

@@ -1,12 +1,16 @@
 """The playground in a real browser (Debian's headless chromium): a member logs a trip with a
-Japanese date and sends a report through the form, staff approve it from #moderation, and the
-announcement appears, in English and in Japanese. Every assertion is on what the page shows."""
+Japanese date and sends a report with photos through the form, staff approve it from
+#moderation, and the announcement appears with the photos, in English and in Japanese. Every
+assertion is on what the page shows."""
 
 from __future__ import annotations
 
+import io
 import os
+from pathlib import Path
 
 import pytest
+from PIL import Image
 from playwright.async_api import expect
 
 from tests.playground.page import Person, chromium_path, playground_page
@@ -30,7 +34,16 @@ HOSTILE = " <img src=x onerror=alert(1)> [click](javascript:alert(1))"
 JAPANESE_REPORT = "観音寺市の銭形砂絵を見学し、地元の方々と交流しました。" * 14
 
 
-async def test_a_report_from_the_form_to_the_announcement_in_english() -> None:
+def photo(folder: Path, name: str, colour: str) -> str:
+    """A small photo as a phone would send it (a JPEG)."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (640, 480), colour).save(buffer, "JPEG")
+    path = folder / name
+    path.write_bytes(buffer.getvalue())
+    return str(path)
+
+
+async def test_a_report_from_the_form_to_the_announcement_in_english(tmp_path: Path) -> None:
     async with playground_page() as (_playground, page):
         you = Person(page)
         await you.become("admin")
@@ -49,7 +62,8 @@ async def test_a_report_from_the_form_to_the_announcement_in_english() -> None:
             {
                 "title": "<script>alert(1)</script> Pontiac in summer",
                 "body": ENGLISH_REPORT + HOSTILE,
-            }
+            },
+            files={"photos": [photo(tmp_path, "river.jpg", "steelblue")]},
         )
         await you.send_form()
         await expect(you.message("Received, thank you!")).to_contain_text("364 words")
@@ -69,6 +83,8 @@ async def test_a_report_from_the_form_to_the_announcement_in_english() -> None:
         announcement = you.message("Pontiac in summer")
         await expect(announcement).to_contain_text("<script>alert(1)</script>")  # as text
         await expect(announcement).to_contain_text("On day 1 we walked along the river")
+        await expect(announcement.locator("img")).to_have_count(1)  # the photo, served locally
+        assert await announcement.locator("img").evaluate("img => img.naturalWidth > 0")
         await expect(announcement).to_contain_text("<img src=x onerror=alert(1)>")
         assert await page.locator("#messages script, #messages img[src=x]").count() == 0
         assert await page.locator("#messages a[href^=javascript]").count() == 0
@@ -78,7 +94,7 @@ async def test_a_report_from_the_form_to_the_announcement_in_english() -> None:
         await expect(you.message("was approved")).to_be_visible()
 
 
-async def test_a_report_from_the_form_to_the_announcement_in_japanese() -> None:
+async def test_a_report_from_the_form_to_the_announcement_in_japanese(tmp_path: Path) -> None:
     async with playground_page() as (_playground, page):
         you = Person(page)
         await you.become("member2", "ja")
@@ -89,7 +105,13 @@ async def test_a_report_from_the_form_to_the_announcement_in_japanese() -> None:
         )
 
         await you.command("/レポート 提出", {"trip": ("", "観音寺")})
-        await you.fill_form({"title": "砂絵の町へ", "body": JAPANESE_REPORT})
+        photos = [
+            photo(tmp_path, "zenigata.jpg", "sandybrown"),
+            photo(tmp_path, "port.jpg", "teal"),
+        ]
+        await you.fill_form(
+            {"title": "砂絵の町へ", "body": JAPANESE_REPORT}, files={"photos": photos}
+        )
         await you.send_form()
         await expect(you.message("受け付けました")).to_contain_text("350字")
 
@@ -101,6 +123,7 @@ async def test_a_report_from_the_form_to_the_announcement_in_japanese() -> None:
         await you.open("announcements")
         announcement = you.message("砂絵の町へ")
         await expect(announcement).to_contain_text("観音寺市の銭形砂絵を見学し")
+        await expect(announcement.locator("img")).to_have_count(2)
 
 
 async def test_the_page_updates_live_when_someone_else_acts() -> None:
