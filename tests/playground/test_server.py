@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import re
 import signal
 import sys
@@ -212,3 +213,39 @@ async def shown_with_embed(http: aiohttp.ClientSession, channel: str) -> dict:
             if found:
                 return found[0]
             await asyncio.sleep(0.05)
+
+
+async def test_a_file_that_is_not_a_photo_gets_the_bots_own_answer(
+    playground: Playground, http: aiohttp.ClientSession
+) -> None:
+    general = channel_id(playground, "general")
+    client = playground.client
+    [city] = await client.autocomplete("member", "en", general, "trip log", {"city": "pon"}, "city")
+    await client.command(
+        "member", "en", general, "trip log", {"city": city["value"], "start": "2026-08-03"}
+    )
+    [trip] = await client.autocomplete("member", "en", general, "report submit", {}, "trip")
+    opened = await client.command("member", "en", general, "report submit", {"trip": trip["value"]})
+    assert opened.modal is not None
+    form = aiohttp.FormData()
+    answers = {"title": "Not a photo", "body": "word " * 320}
+    payload = {
+        "person": "member",
+        "language": "en",
+        "token": opened.modal["token"],
+        "answers": answers,
+    }
+    form.add_field("payload", json.dumps(payload))
+    form.add_field("photos", b"Not a photo at all", filename="notes.txt", content_type="text/plain")
+    async with http.post("/api/submit", data=form) as sent:
+        assert sent.status == 200, await sent.text()
+    refusal = "“notes.txt” is not a photo I can read."
+    answers_shown: list[dict] = []
+    async with asyncio.timeout(10):  # the answer may follow a "thinking…"
+        while not answers_shown:
+            await asyncio.sleep(0.05)
+            params = {"person": "member", "channel": general}
+            async with http.get("/api/messages", params=params) as got:
+                shown = (await got.json())["messages"]
+            answers_shown = [m for m in shown if m["content"].startswith(refusal)]
+    assert answers_shown[0]["ephemeral"]
