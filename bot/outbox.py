@@ -57,6 +57,18 @@ class Rendered:
     # makes them the message's attachments, so an edit without files removes the old ones.
     files: list[discord.File] = field(default_factory=list)
 
+    async def send(self, to: discord.abc.Messageable, nonce: str) -> discord.Message:
+        """Post it in a channel or a direct message with the outbox row's nonce, so that a retry
+        after a lost answer gets back the message Discord already made."""
+        return await to.send(
+            self.content,
+            embeds=self.embeds,
+            view=self.view or discord.utils.MISSING,
+            allowed_mentions=self.mentions,
+            nonce=nonce,
+            files=self.files,
+        )
+
 
 Renderer = Callable[["AssociationBot", MessageRef], Awaitable[Rendered]]
 
@@ -160,15 +172,7 @@ class OutboxWorker:
         if isinstance(payload, Post):
             rendered = await self._render(payload.message)
             channel = self.bot.get_partial_messageable(payload.channel_id, guild_id=row.guild_id)
-            message = await channel.send(
-                rendered.content,
-                embeds=rendered.embeds,
-                view=rendered.view or discord.utils.MISSING,
-                allowed_mentions=rendered.mentions,
-                nonce=row.nonce,
-                files=rendered.files,
-            )
-            return message.id
+            return (await rendered.send(channel, row.nonce)).id
         if isinstance(payload, Edit):
             posted = await self.service.message_id(payload.source)
             if posted is None:
@@ -193,14 +197,7 @@ class OutboxWorker:
         assert isinstance(payload, DirectMessage)
         rendered = await self._render(payload.message)
         dm = await self.bot.create_dm(discord.Object(payload.user_id))
-        message = await dm.send(
-            rendered.content,
-            embeds=rendered.embeds,
-            view=rendered.view or discord.utils.MISSING,
-            allowed_mentions=rendered.mentions,
-            nonce=row.nonce,
-        )
-        return message.id
+        return (await rendered.send(dm, row.nonce)).id
 
     async def _post_again(
         self,
@@ -212,14 +209,7 @@ class OutboxWorker:
         """The message to edit was deleted (someone removed a review post): post it anew, as it
         now stands, and make the new message the one later edits change. The edit row's nonce
         keeps a retry from posting it twice."""
-        message = await channel.send(
-            rendered.content,
-            embeds=rendered.embeds,
-            view=rendered.view or discord.utils.MISSING,
-            allowed_mentions=rendered.mentions,
-            nonce=row.nonce,
-            files=rendered.files,
-        )
+        message = await rendered.send(channel, row.nonce)
         await self.service.reposted(edit.source, message.id)
         log.info(
             "Outbox row %d: message of row %d was deleted; posted it again", row.id, edit.source

@@ -10,8 +10,13 @@ Each report starts on a new page (the first under the cover line): title, credit
 the text in its paragraphs, the photos scaled to fit the page, and the subsidy line where its
 author agreed.
 
-Building a document with hundreds of photos takes seconds: call :meth:`Newsletter.add` and
-:meth:`Newsletter.save` in a worker thread.
+The files must fit the server's attachment limit (:class:`Edition`): the copy is split into
+parts below it, and when that would take more than :data:`FULL_SIZE_PARTS` parts the photos go
+in at a lower resolution, the smaller copy the bot made of each when it was sent (scaling
+hundreds of photos now would take a minute).
+
+Building a document with hundreds of photos takes seconds: call :meth:`Edition.add` and
+:meth:`Edition.finish` in a worker thread.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -37,6 +42,7 @@ from docx.shared import Emu, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
+from bot.domain import photos as photo_rules
 from bot.domain.photos import Photo
 
 LATIN_FONT = "Times New Roman"
@@ -46,6 +52,9 @@ PAGE_WIDTH, PAGE_HEIGHT, MARGIN = Mm(210), Mm(297), Mm(20)
 # Two photos and a page of text fit one page; a portrait photo is no taller than a landscape one
 # is wide, so a report's photos do not each take a page.
 PHOTO_MAX_WIDTH, PHOTO_MAX_HEIGHT = Mm(120), Mm(85)
+FULL_SIZE_PARTS = 3  # more parts than this at full size: the photos are made smaller instead
+MIN_LONG_SIDE = 200  # photos are not made smaller than this to fit a part
+SAFETY = 0.85  # of the server's limit, for what a size estimate cannot know
 GREY = RGBColor(0x40, 0x40, 0x40)
 FIRST_SHAPE_ID = 1_000  # drawing ids, above any the template uses
 # Word refuses a document with characters XML 1.0 cannot hold; a member's text never needs them.
@@ -183,6 +192,46 @@ class Newsletter:
                 font.append(child)
             table.append(font)
             part._blob = serialize_part_xml(table)  # type: ignore[attr-defined]  # no setter
+
+
+class Edition:
+    """The newsletter in as many Word documents (parts) as it takes to keep each under the
+    server's attachment ``limit``. A report that would overflow the part being written starts
+    the next one; a report too big for a part on its own has its photos halved until it fits
+    (not below :data:`MIN_LONG_SIDE`)."""
+
+    def __init__(self, cover: str, subtitle: str | None, limit: int, photo_bytes: int) -> None:
+        """``photo_bytes``: the full-size photos of every report to come (see :meth:`previews`)."""
+        self._cover, self._subtitle = cover, subtitle
+        self._budget = int(limit * SAFETY)
+        self.previews = photo_bytes > self._budget * FULL_SIZE_PARTS
+        self.long_side = photo_rules.PREVIEW_LONG_SIDE if self.previews else photo_rules.LONG_SIDE
+        self._parts: list[bytes] = []
+        self._book = Newsletter(cover, subtitle)
+
+    def add(self, article: Article) -> Article:
+        """Add ``article``; it comes back as printed (its photos perhaps made smaller)."""
+        if article.size > self._budget:
+            article = self._smaller(article)
+        if self._book.count and self._book.size + article.size > self._budget:
+            self._parts.append(self._book.save())
+            self._book = Newsletter(self._cover, self._subtitle)
+        self._book.add(article)
+        return article
+
+    def finish(self) -> list[bytes]:
+        """The parts, as .docx files."""
+        return [*self._parts, self._book.save()]
+
+    def _smaller(self, article: Article) -> Article:
+        side = max((max(p.width, p.height) for p in article.photos), default=self.long_side)
+        while article.size > self._budget and side > MIN_LONG_SIDE:
+            side //= 2
+            article = replace(
+                article, photos=[photo_rules.rescaled(p, side) for p in article.photos]
+            )
+        self.long_side = min(self.long_side, side)
+        return article
 
 
 def _east_asian(rpr: BaseOxmlElement) -> None:

@@ -2,11 +2,9 @@
 
 Deferred at once: an export reads its reports a chunk at a time (short units of work) and builds
 the document in a worker thread, so the bot keeps answering everyone else meanwhile. The files
-must fit the server's attachment limit: the document is split into parts below it, and when that
-would take more than :data:`FULL_SIZE_PARTS` parts the photos go in at a lower resolution: the
-smaller copy the bot made of each when it was sent (scaling hundreds of photos now would take a
-minute). The reply says which it did. Files follow the server's language:
-they go into the association's papers.
+fit the server's attachment limit (bot.files.newsletter.Edition), and the reply says what that
+took: parts, or smaller photos. Files follow the server's language: they go into the
+association's papers.
 """
 
 from __future__ import annotations
@@ -19,16 +17,13 @@ import discord
 
 from bot.domain import photos as photo_rules
 from bot.domain.dates import Span
-from bot.files.newsletter import Article, Newsletter, markdown
+from bot.files.newsletter import Article, Edition, markdown
 from bot.i18n import t
 from bot.interactions import Speaker, guild_id, services
 from bot.progress import ProgressReply
 from bot.services.chunks import Progress
 from bot.services.reports import ExportPlan, Published
 
-FULL_SIZE_PARTS = 3  # more parts than this at full size: the photos are made smaller instead
-MIN_LONG_SIDE = 200  # photos are not made smaller than this to fit a part
-SAFETY = 0.85  # of the server's limit, for what a size estimate cannot know
 MEGABYTE = 1024 * 1024
 
 
@@ -98,28 +93,17 @@ async def export_reports(
         await say.send(say("report.export.nothing", scope=scope_text(say.language, plan)))
         return
     limit = interaction.filesize_limit or 10 * MEGABYTE
-    budget = int(limit * SAFETY)
-    previews = plan.photo_bytes > budget * FULL_SIZE_PARTS
     association = (await svc.cities.association(guild)).name(language)
     title, subtitle = cover(language, association, plan)
-    smallest = photo_rules.PREVIEW_LONG_SIDE if previews else photo_rules.LONG_SIDE
-    parts: list[bytes] = []
+    edition = Edition(title, subtitle, limit, plan.photo_bytes)
     articles: list[tuple[Article, int]] = []  # for the Markdown copy: text, and photos counted
-    book = Newsletter(title, subtitle)
     reply = ProgressReply(say, "progress.reports")
     for chunk in plan.chunks():
-        for published in await svc.reports.export_chunk(guild, chunk, previews):
-            entry = article(language, published)
-            if entry.size > budget:  # one report alone over the limit: its photos made smaller
-                entry, side = await asyncio.to_thread(_fit, entry, budget)
-                smallest = min(smallest, side)
-            if book.count and book.size + entry.size > budget:
-                parts.append(await asyncio.to_thread(book.save))
-                book = Newsletter(title, subtitle)
-            await asyncio.to_thread(book.add, entry)
-            articles.append((replace(entry, photos=[]), len(entry.photos)))
+        for published in await svc.reports.export_chunk(guild, chunk, edition.previews):
+            printed = await asyncio.to_thread(edition.add, article(language, published))
+            articles.append((replace(printed, photos=[]), len(printed.photos)))
         await reply.update(Progress(len(articles), len(plan.report_ids)))
-    parts.append(await asyncio.to_thread(book.save))
+    parts = await asyncio.to_thread(edition.finish)
     text = await asyncio.to_thread(
         markdown,
         title,
@@ -127,16 +111,7 @@ async def export_reports(
         articles,
         lambda count: t(language, "report.export.photos_note", count=count),
     )
-    await _send(say, reply, plan, parts, text, smallest, limit, len(articles))
-
-
-def _fit(entry: Article, budget: int) -> tuple[Article, int]:
-    """``entry`` with its photos halved in size until it fits ``budget`` (or they are tiny)."""
-    side = max((max(p.width, p.height) for p in entry.photos), default=photo_rules.LONG_SIDE)
-    while entry.size > budget and side > MIN_LONG_SIDE:
-        side //= 2
-        entry = replace(entry, photos=[photo_rules.rescaled(p, side) for p in entry.photos])
-    return entry, side
+    await _send(say, reply, plan, parts, text, edition.long_side, limit, len(articles))
 
 
 async def _send(
