@@ -18,7 +18,7 @@ def payee(language: str, grant: Grant) -> str:
     name = grant.member_name or t(language, "member.name.none")
     if not grant.member_number:
         return name
-    return t(language, "subsidy.payee", name=name, number=grant.member_number)
+    return t(language, "member.name.with_number", name=name, number=grant.member_number)
 
 
 def standing_text(say: Speaker, standing: Standing, viewer: int | None) -> str:

@@ -250,6 +250,15 @@ async def naming_of(
     return None if r is None else (r["name"], r["name_reading"], bool(r["name_from_discord"]))
 
 
+async def latest_number(conn: Connection, guild_id: int, user_id: int) -> str | None:
+    """The membership number of the member's latest period that has one."""
+    return await conn.fetchval(
+        "SELECT number FROM membership_periods WHERE guild_id = ? AND user_id = ? "
+        "AND number IS NOT NULL ORDER BY valid_from DESC, id DESC LIMIT 1",
+        (guild_id, user_id),
+    )
+
+
 async def forgotten(conn: Connection, guild_id: int, user_id: int) -> bool:
     return bool(
         await conn.fetchval(

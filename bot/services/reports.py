@@ -82,6 +82,7 @@ class Published:
     credit: str | None  # the name or initials to print; None: "a member"
     subsidy_yen: int | None  # the subsidy it received, where its author agreed it be mentioned
     registry_name: str | None = None  # for staff only (the review post), never published
+    registry_number: str | None = None  # the same
 
 
 @dataclass(frozen=True)
@@ -439,8 +440,9 @@ class ReportService:
         report = view.report
         naming = await members.naming_of(conn, report.guild_id, report.user_id)
         name, reading = (naming[0], naming[1]) if naming else (None, None)
+        number = await members.latest_number(conn, report.guild_id, report.user_id)
         if report.erased or await members.forgotten(conn, report.guild_id, report.user_id):
-            name = reading = None
+            name = reading = number = None
         shown = None
         if name and report.credit == credit.FULL_NAME:
             shown = name
@@ -450,7 +452,7 @@ class ReportService:
         if report.mention_subsidy and report.state == rules.APPROVED:
             amount = await ledger.granted_amount(conn, report.id)
         kept = await photos.of_report(conn, report.id, previews)
-        return Published(view, kept, shown, amount, name)
+        return Published(view, kept, shown, amount, name, number)
 
     async def _view(self, conn: Connection, guild_id: int, report_id: int) -> ReportView:
         report = await reports.get(conn, guild_id, report_id)

@@ -77,6 +77,19 @@ def credit_for_staff(language: str, published: Published) -> str:
     return t(language, f"report.credit.{report.credit}", name=published.credit)
 
 
+def author_for_staff(language: str, published: Published) -> str:
+    """Who wrote it, as the office knows them: the account, and the registry's name and
+    membership number (PRODUCT.md, the moderation flow). The mention pings nobody here: the
+    review post allows the staff role only."""
+    account = f"<@{published.view.report.user_id}>"
+    name = published.registry_name
+    if name is None:
+        return account
+    if published.registry_number:
+        name = t(language, "member.name.with_number", name=name, number=published.registry_number)
+    return clip(f"{account}\n{discord.utils.escape_markdown(name)}", FIELD_LIMIT)
+
+
 def review_embed(language: str, published: Published, minimum: int, maximum: int) -> discord.Embed:
     view = published.view
     report = view.report
@@ -94,7 +107,9 @@ def review_embed(language: str, published: Published, minimum: int, maximum: int
         description=clip(body, EMBED_DESCRIPTION_LIMIT),
         colour=STATE_COLOURS[report.state],
     )
-    embed.add_field(name=t(language, "report.field.author"), value=f"<@{report.user_id}>")
+    embed.add_field(
+        name=t(language, "report.field.author"), value=author_for_staff(language, published)
+    )
     embed.add_field(name=t(language, "report.field.trip"), value=trip_label(language, view))
     embed.add_field(
         name=t(language, "report.field.length"),

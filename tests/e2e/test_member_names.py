@@ -9,6 +9,7 @@ import io
 from fake_discord.interactions import Attachment
 from fake_discord.models import Member, User
 from tests.e2e.harness import Harness
+from tests.e2e.reporting import ENGLISH_400, finished_trip, report_id, review_post, submit
 
 
 def names(harness: Harness) -> dict[int, tuple]:
@@ -137,3 +138,19 @@ async def test_a_username_row_without_a_name_keeps_the_discord_name(harness: Har
     reply = await import_file(harness, b"username,number\nguest,G-1\n")
     assert "1 registered" in reply
     assert names(harness) == {world.guest.id: ("Guest", None, 1)}
+
+
+async def test_the_review_post_names_the_author_as_the_office_knows_them(harness: Harness):
+    """PRODUCT.md: the review post says who wrote it by name and membership number."""
+    world = harness.world
+    await harness.configure()
+    await harness.ask(
+        "member add",
+        user=world.staff,
+        options={"user": world.member, "number": "K-1003", "name": "山田花子"},
+    )
+    trip = await finished_trip(harness, world.member)
+    sent = await submit(harness, world.member, trip, ENGLISH_400)
+    post = await review_post(harness, report_id(sent))
+    author = next(f for f in post.embeds[0]["fields"] if f["name"] == "Author")
+    assert author["value"] == f"<@{world.member.id}>\n山田花子 (K-1003)"
