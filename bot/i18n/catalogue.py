@@ -51,6 +51,22 @@ def _load_toml(name: str) -> dict[str, str]:
     return _flatten(tomllib.loads(text))
 
 
+class _Formatter(string.Formatter):
+    """``str.format`` plus English plurals: ``{count:plural:report has|reports have}`` reads
+    "1 report has" or "3 reports have" (Japanese needs none: its templates say 件 or 名)."""
+
+    def format_field(self, value: Any, format_spec: str) -> Any:
+        if not format_spec.startswith(PLURAL):
+            return super().format_field(value, format_spec)
+        one, _, other = format_spec.removeprefix(PLURAL).partition("|")
+        number = value if isinstance(value, int) else int(str(value).replace(",", ""))
+        return f"{number:,} {one if number == 1 else other}"
+
+
+PLURAL = "plural:"
+_FORMATTER = _Formatter()
+
+
 def placeholders(text: str) -> set[str]:
     return {field for _, field, _, _ in string.Formatter().parse(text) if field}
 
@@ -91,9 +107,13 @@ class Catalogue:
             return key
         commands = Commands(language, self._command_ids, self._command_names)
         try:
-            return template.format(
-                **{name: localise(self, language, value) for name, value in params.items()},
-                **{FIELD: commands},
+            return _FORMATTER.vformat(
+                template,
+                (),
+                {
+                    **{name: localise(self, language, value) for name, value in params.items()},
+                    FIELD: commands,
+                },
             )
         except (KeyError, IndexError, ValueError):
             log.exception("Message %r (%s) could not be filled with %r", key, language, params)

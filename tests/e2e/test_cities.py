@@ -132,7 +132,7 @@ async def test_import_reports_every_bad_field_and_changes_nothing(harness: Harne
         user=harness.world.admin,
         file=Attachment("cities.json", json.dumps(bad).encode()),
     )
-    assert reply.content.startswith("The file was not imported: 10 problem(s) found.")
+    assert reply.content.startswith("The file was not imported: 10 problems found.")
     assert "“ZZ” is not an ISO 3166 country code" in reply.content
     for field in (
         "name_en",

@@ -140,9 +140,7 @@ async def test_the_daily_review_reminder_lists_reports_waiting_too_long_once_a_d
         await restart_and_catch_up(harness)
         [post] = [m for m in channel_messages(harness, "moderation") if not custom_ids(m)]
     staff = world.guild.role("Staff")
-    assert (
-        post["content"] == f"{staff.mention} 3 report(s) have waited more than 3 days for review."
-    )
+    assert post["content"] == f"{staff.mention} 3 reports have waited more than 3 days for review."
     assert post["allowed_mentions"] == {"parse": [], "roles": [staff.id]}
     text = Message(post).text
     for rid in ids:

@@ -52,7 +52,7 @@ async def test_a_later_report_approved_first_waits_for_the_earlier_one(harness: 
         f"Pontiac, {year} (1 April {year} – 31 March {year + 1}): held for a report that is still"
     )
     mine = await harness.ask("subsidy mine", user=world.member2)
-    assert "approved; 1 earlier report(s) still under review come first" in mine.content
+    assert "approved; 1 earlier report still under review comes first" in mine.content
     assert harness.query("SELECT count(*) FROM grants") == [(0,)]
     await approve(harness, first)
     check = await harness.ask("subsidy check", user=world.guest, city="pontiac", year=year)

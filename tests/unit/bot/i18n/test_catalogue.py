@@ -84,3 +84,21 @@ def test_values_read_in_the_readers_language():
     assert cat.text("en", "report.length_value", length=Length(1200, WORDS, 300, 4000)) == (
         "1,200 words (300–4,000)"
     )
+
+
+def test_english_plurals_follow_the_count_and_japanese_needs_none():
+    messages = {
+        "en": {"k": "{count:plural:report has|reports have} waited"},
+        "ja": {"k": "{count}件が待っています"},
+    }
+    texts = Catalogue(messages)
+    assert texts.text("en", "k", count=1).startswith("1 report has waited")
+    assert texts.text("en", "k", count=0).startswith("0 reports have waited")
+    assert texts.text("en", "k", count=1200).startswith("1,200 reports have waited")
+    assert texts.text("ja", "k", count=1) == "1件が待っています"
+    assert texts.problems() == []
+
+
+def test_no_english_message_says_s_in_brackets():
+    english = catalogue().message_keys("en")
+    assert [k for k in english if "(s)" in (catalogue().template("en", k) or "")] == []
