@@ -126,7 +126,7 @@ def _encode(fake: FakeDiscord, spec: dict, value: Any, resolved: dict) -> Any:
     if kind == ATTACHMENT:
         if not isinstance(value, Attachment):
             raise NotLikeDiscord(f"{spec['name']} takes an attachment")
-        return _upload(fake, value, resolved.setdefault("attachments", {}))
+        return upload(fake, value, resolved.setdefault("attachments", {}))
     if kind in (INTEGER, NUMBER):
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise NotLikeDiscord(f"{spec['name']} takes a number")
@@ -231,7 +231,7 @@ def modal_data(
         elif all(isinstance(v, Attachment) for v in value) and value:
             if fake is None:
                 raise NotLikeDiscord("uploaded files need the fake Discord that serves them")
-            component.update(type=19, values=[_upload(fake, v, resolved) for v in value])
+            component.update(type=19, values=[upload(fake, v, resolved) for v in value])
         else:
             component.update(type=22, values=[str(v) for v in value])
         labels.append({"type": 18, "id": index * 2, "component": component})
@@ -241,7 +241,7 @@ def modal_data(
     return data
 
 
-def _upload(fake: FakeDiscord, file: Attachment, resolved: dict[str, dict]) -> str:
+def upload(fake: FakeDiscord, file: Attachment, resolved: dict[str, dict]) -> str:
     """Put ``file`` on the fake CDN as a user's upload; its id, described in ``resolved``."""
     attachment_id = snowflake()
     path = f"/attachments/{attachment_id}/{file.filename}"

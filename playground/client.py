@@ -33,10 +33,10 @@ from fake_discord.interactions import (
     USER,
     Attachment,
     NotLikeDiscord,
-    _encode,
     command_data,
     component_data,
     envelope,
+    upload,
 )
 from fake_discord.models import Channel, Member, User, World
 from fake_discord.server import Call, FakeDiscord
@@ -382,10 +382,10 @@ class Client:
         kind = spec["type"]
         guild = self.world.guild
         if kind == ATTACHMENT:
-            upload = files.get(name)
-            if upload is None:
+            sent = files.get(name)
+            if sent is None:
                 raise Refused("refused.discord", f"{name} needs a file")
-            return Attachment(upload.filename, upload.data, upload.content_type)
+            return Attachment(sent.filename, sent.data, sent.content_type)
         text = str(value).strip() if not isinstance(value, bool) else value
         if kind == USER:
             found = next((m.user for m in guild.members if str(m.user.id) == text), None)
@@ -550,10 +550,10 @@ def _field_value(
         lowest = spec.get("min_values", 1 if required else 0)
         if not lowest <= len(uploads) <= spec.get("max_values", 1):
             raise Refused("refused.discord", f"{custom_id} takes another number of files")
-        # Each file goes onto the stand-in's CDN as an attachment option's file does.
-        spec = {"type": ATTACHMENT, "name": custom_id}
+        # Each file goes onto the stand-in's CDN, as Discord's app uploads it.
+        attachments = resolved.setdefault("attachments", {})
         ids = [
-            _encode(fake, spec, Attachment(u.filename, u.data, u.content_type), resolved)
+            upload(fake, Attachment(u.filename, u.data, u.content_type), attachments)
             for u in uploads
         ]
         return {"values": ids}
