@@ -23,8 +23,10 @@ from __future__ import annotations
 
 import io
 import re
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from typing import IO
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
@@ -128,10 +130,8 @@ class Newsletter:
         self.size += article.size
         self.count += 1
 
-    def save(self) -> bytes:
-        out = io.BytesIO()
-        self._document.save(out)
-        return out.getvalue()
+    def save(self, to: IO[bytes]) -> None:
+        self._document.save(to)
 
     # ------------------------------------------------------------------ inside
     def _picture(self, run: Run, photo: Photo) -> None:
@@ -206,7 +206,7 @@ class Edition:
         self._budget = int(limit * SAFETY)
         self.previews = photo_bytes > self._budget * FULL_SIZE_PARTS
         self.long_side = photo_rules.PREVIEW_LONG_SIDE if self.previews else photo_rules.LONG_SIDE
-        self._parts: list[bytes] = []
+        self._parts: list[io.BufferedRandom] = []
         self._book = Newsletter(cover, subtitle)
 
     def add(self, article: Article) -> Article:
@@ -214,14 +214,24 @@ class Edition:
         if article.size > self._budget:
             article = self._smaller(article)
         if self._book.count and self._book.size + article.size > self._budget:
-            self._parts.append(self._book.save())
+            self._close_part()
             self._book = Newsletter(self._cover, self._subtitle)
         self._book.add(article)
         return article
 
-    def finish(self) -> list[bytes]:
-        """The parts, as .docx files."""
-        return [*self._parts, self._book.save()]
+    def finish(self) -> list[io.BufferedRandom]:
+        """The parts, as .docx files read from their start. They are temporary files on disk:
+        a large edition's finished parts wait there, not in memory, until they are sent; each
+        is deleted when closed."""
+        self._close_part()
+        return self._parts
+
+    def _close_part(self) -> None:
+        # It outlives this call: the sender closes it (and so deletes it).
+        part = tempfile.TemporaryFile()  # noqa: SIM115
+        self._book.save(part)
+        part.seek(0)
+        self._parts.append(part)
 
     def _smaller(self, article: Article) -> Article:
         side = max((max(p.width, p.height) for p in article.photos), default=self.long_side)

@@ -104,21 +104,25 @@ async def export_reports(
             articles.append((replace(printed, photos=[]), len(printed.photos)))
         await reply.update(Progress(len(articles), len(plan.report_ids)))
     parts = await asyncio.to_thread(edition.finish)
-    text = await asyncio.to_thread(
-        markdown,
-        title,
-        subtitle,
-        articles,
-        lambda count: t(language, "report.export.photos_note", count=count),
-    )
-    await _send(say, reply, plan, parts, text, edition.long_side, limit, len(articles))
+    try:
+        text = await asyncio.to_thread(
+            markdown,
+            title,
+            subtitle,
+            articles,
+            lambda count: t(language, "report.export.photos_note", count=count),
+        )
+        await _send(say, reply, plan, parts, text, edition.long_side, limit, len(articles))
+    finally:
+        for part in parts:
+            part.close()
 
 
 async def _send(
     say: Speaker,
     reply: ProgressReply,
     plan: ExportPlan,
-    parts: list[bytes],
+    parts: list[io.BufferedRandom],
     text: bytes,
     long_side: int,
     limit: int,
@@ -131,9 +135,9 @@ async def _send(
     if long_side < photo_rules.LONG_SIDE:
         lines.append(say("report.export.lowered", pixels=long_side))
     first = [discord.File(io.BytesIO(text), filename=f"{stem}.md")]
-    for number, data in enumerate(parts, start=1):
+    for number, part in enumerate(parts, start=1):
         suffix = f"-{number}" if len(parts) > 1 else ""
-        file = discord.File(io.BytesIO(data), filename=f"{stem}{suffix}.docx")
+        file = discord.File(part, filename=f"{stem}{suffix}.docx")
         if number == 1:  # in place of the progress shown, if it was
             await reply.send("\n".join(lines), files=[file, *first])
         else:
