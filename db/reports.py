@@ -284,11 +284,12 @@ async def published_between(
     city_id: int | None,
     decided_since: datetime | None,
 ) -> tuple[list[int], int, int]:
-    """The approved reports (with or without the subsidy) on trips that started between the
-    days, to the city, decided since the moment (each filter only when given), in the order they
-    were approved; and the bytes of their photos and of the photos' smaller copies (how large an
-    export of them will be)."""
-    where = ["r.guild_id = ?", "r.state = 'approved'"]
+    """The approved reports (with or without the subsidy), erased ones left out, on trips that
+    started between the days, to the city, decided since the moment (each filter only when
+    given), in the order they were approved; and the bytes of their photos and of the photos'
+    smaller copies (how large an export of them will be)."""
+    # An erased report (its author forgotten, /member forget) has no text: nothing to print.
+    where = ["r.guild_id = ?", "r.state = 'approved'", "r.body <> ''"]
     params: list[Any] = [guild_id]
     if first_day is not None and last_day is not None:
         where.append("r.trip_start_on BETWEEN ? AND ?")

@@ -15,7 +15,7 @@ import warnings
 from dataclasses import dataclass
 
 import pillow_heif
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from bot.domain.errors import DomainError
 
@@ -32,6 +32,7 @@ JPEG_QUALITY = 85
 CONTENT_TYPE = "image/jpeg"
 
 pillow_heif.register_heif_opener()
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,7 @@ def check_upload(count: int, name: str, size: int) -> None:
 
 
 def clean(name: str, data: bytes, long_side: int = LONG_SIDE) -> Photo:
-    """The photo in ``data`` upright, without metadata, scaled and re-encoded; a
+    """The photo in ``data`` upright, in sRGB, without metadata, scaled and re-encoded; a
     :class:`DomainError` naming ``name`` when it is not a whole image of a known format."""
     if len(data) > MAX_BYTES:
         raise DomainError("report.photo.too_large", file=name, max=MAX_MEGABYTES)
@@ -80,15 +81,51 @@ def clean(name: str, data: bytes, long_side: int = LONG_SIDE) -> Photo:
                 width, height = image.size
                 if width * height > MAX_PIXELS:
                     raise DomainError("report.photo.too_big", file=name, max=MAX_PIXELS // 10**6)
+                # A JPEG decodes at 1/2, 1/4 or 1/8 of its size when that is still at least
+                # the size it will be scaled to: a 48 MP phone photo in a quarter of the
+                # time and a tenth of the memory.
+                scale = min(1.0, long_side / max(width, height))
+                image.draft("RGB", (max(int(width * scale), 1), max(int(height * scale), 1)))
                 image.load()
-                upright = ImageOps.exif_transpose(image)
+                upright = _upright(_in_srgb(image))
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
             raise DomainError("report.photo.too_big", file=name, max=MAX_PIXELS // 10**6) from None
         except UnidentifiedImageError:
             raise DomainError("report.photo.not_image", file=name) from None
-        except (OSError, ValueError, SyntaxError, EOFError):  # truncated or corrupt
+        except DomainError:
+            raise
+        except Exception:  # truncated or corrupt: Pillow's decoders raise many kinds on those
             raise DomainError("report.photo.damaged", file=name) from None
     return _encode(_pixels_only(upright), long_side)
+
+
+def _in_srgb(image: Image.Image) -> Image.Image:
+    """The colours as an sRGB screen or printer shows them, where the photo carries a colour
+    profile (an iPhone's Display P3): dropping the profile with the metadata would otherwise
+    shift and dull them. A profile that cannot be read is ignored."""
+    profile = image.info.get("icc_profile")
+    if not profile or image.mode not in ("RGB", "RGBA", "CMYK"):
+        return image
+    try:
+        source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+        mode = "RGBA" if image.mode == "RGBA" else "RGB"
+        converted = ImageCms.profileToProfile(image, source, _SRGB, outputMode=mode)
+    except (ImageCms.PyCMSError, OSError, ValueError, TypeError):
+        return image
+    if converted is None:  # only with inPlace=True
+        return image
+    if "exif" in image.info:  # for the orientation, read next
+        converted.info["exif"] = image.info["exif"]
+    return converted
+
+
+def _upright(image: Image.Image) -> Image.Image:
+    """Turned as its EXIF orientation says; as it is, where the EXIF block is broken (the
+    metadata is dropped anyway)."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except Exception:  # a damaged EXIF block raises TypeError, struct.error, KeyError…
+        return image
 
 
 def rescaled(photo: Photo, long_side: int) -> Photo:
@@ -105,7 +142,11 @@ def rescaled(photo: Photo, long_side: int) -> Photo:
 
 def _pixels_only(image: Image.Image) -> Image.Image:
     """A new RGB image with the same pixels and nothing else (no EXIF, XMP, ICC, comments);
-    transparency is laid on white, as it would be printed."""
+    transparency is laid on white, as it would be printed; 16-bit grey brought to 8 bits."""
+    if image.mode.startswith("I;16"):
+        image = image.convert("I")
+    if image.mode == "I":  # 0–65535: as it is, every value above 255 would be white
+        image = image.point(lambda value: value / 256).convert("L")
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, (255, 255, 255))

@@ -449,7 +449,7 @@ class ReportService:
         elif name and report.credit == credit.INITIALS:
             shown = credit.initials(name, reading)
         amount = None
-        if report.mention_subsidy and report.state == rules.APPROVED:
+        if report.mention_subsidy and report.state == rules.APPROVED and not report.erased:
             amount = await ledger.granted_amount(conn, report.id)
         kept = await photos.of_report(conn, report.id, previews)
         return Published(view, kept, shown, amount, name, number)
@@ -506,6 +506,11 @@ class ReportService:
             await self._transitions.note_dm_failed(conn, report)
 
 
+# One photo decoded at a time, whoever sent it: a large photo takes a core and tens of MB while
+# it is cleaned, and a small machine has two cores for everything else the bot does.
+_CLEANING = asyncio.Semaphore(1)
+
+
 async def _clean_photos(uploads: Sequence[Upload]) -> list[Stored]:
     """Every upload checked, downloaded and cleaned, or the DomainError of the first that fails
     (naming the file). Sizes and the count are checked before anything is downloaded."""
@@ -514,7 +519,8 @@ async def _clean_photos(uploads: Sequence[Upload]) -> list[Stored]:
     cleaned = []
     for upload in uploads:
         data = await upload.read()
-        cleaned.append(await asyncio.to_thread(photo_rules.stored, upload.name, data))
+        async with _CLEANING:
+            cleaned.append(await asyncio.to_thread(photo_rules.stored, upload.name, data))
     return cleaned
 
 

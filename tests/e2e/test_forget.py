@@ -130,6 +130,9 @@ async def test_forgetting_a_former_member_leaves_no_trace_and_keeps_the_ledger(h
     assert WORD not in post.text and "erased at its author's request" in post.text
     [announced] = announcements(harness)
     assert WORD not in str(announced["embeds"]) and TITLE not in str(announced["embeds"])
+    # The newsletter leaves the erased report out: nothing of it to print.
+    exported = await harness.ask("report export", user=world.staff, year=year)
+    assert exported.content.startswith("There are no approved reports"), exported.content
     # The registry and the member's own commands see a former member.
     listing = await harness.ask("member list", user=world.staff)
     assert "former member" in listing.text

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pillow_heif
 import pytest
-from PIL import Image
+from PIL import Image, ImageCms, ImageOps
 
 from bot.domain import photos
 from bot.domain.errors import DomainError
@@ -92,3 +93,31 @@ def test_a_smaller_copy_keeps_the_shape():
     smaller = photos.rescaled(photo, 800)
     assert (smaller.width, smaller.height) == (800, 400)
     assert photos.rescaled(smaller, 1600) is smaller
+
+
+def test_a_broken_exif_block_leaves_the_photo_as_it_is_without_it():
+    """A phone app that wrote a damaged EXIF block: orientation cannot be read (Pillow raises
+    TypeError in exif_transpose), the pixels are still a photo."""
+    data = (Path(__file__).parent / "data" / "broken-exif.jpg").read_bytes()
+    with pytest.raises(TypeError):
+        ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
+    photo = photos.clean("broken.jpg", data)
+    assert (photo.width, photo.height) == (64, 48)
+    assert b"Exif" not in photo.data
+
+
+def test_sixteen_bit_grey_is_brought_to_eight_bits_not_white():
+    grey = Image.linear_gradient("L").resize((400, 300)).convert("I").point(lambda v: v * 256)
+    photo = photos.clean("scan.png", encoded(grey.convert("I;16"), "PNG"))
+    pixels = Image.open(io.BytesIO(photo.data)).convert("L").resize((1, 300)).tobytes()
+    assert pixels[0] < 20 and pixels[-1] > 235  # black to white, as it was
+
+
+def test_colours_with_a_profile_are_converted_to_srgb_and_the_profile_dropped():
+    srgb = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
+    image = Image.new("RGB", (100, 100), (200, 30, 30))
+    photo = photos.clean("p3.jpg", encoded(image, "JPEG", icc_profile=srgb, quality=95))
+    cleaned = Image.open(io.BytesIO(photo.data))
+    assert "icc_profile" not in cleaned.info
+    red, green, blue = cleaned.getpixel((50, 50))  # type: ignore[misc]
+    assert abs(red - 200) < 6 and green < 40 and blue < 40
