@@ -16,7 +16,6 @@ from bot.domain.reports import Publication
 FULL_NAME = "full_name"
 INITIALS = "initials"
 ANONYMOUS = "anonymous"
-CREDITS = (FULL_NAME, INITIALS, ANONYMOUS)
 MENTION_SUBSIDY = "subsidy"  # the form's choice that allows naming the subsidy outcome
 CHOICES = (FULL_NAME, INITIALS, MENTION_SUBSIDY)  # the form's boxes, in order
 
@@ -42,7 +41,9 @@ _KANA_ROWS = {
     "まみむめも": "M",
     "やゆよ": "Y",
     "らりるれろ": "R",
-    "わを": "W",
+    "わ": "W",
+    "を": "O",
+    "ゔ": "V",
 }
 _KANA_INITIAL = {
     kana: letters[i] if len(letters) > 1 else letters

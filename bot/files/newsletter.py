@@ -62,7 +62,7 @@ FIRST_SHAPE_ID = 1_000  # drawing ids, above any the template uses
 # Word refuses a document with characters XML 1.0 cannot hold; a member's text never needs them.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _PARAGRAPHS = re.compile(r"\n\s*\n|\n")
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>|#])")
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_~&\[\]<>|#])")
 _MARKDOWN_LINE_START = re.compile(r"^(\s*)([-+>]|\d+[.)])", re.MULTILINE)
 
 
@@ -234,12 +234,13 @@ class Edition:
         self._parts.append(part)
 
     def _smaller(self, article: Article) -> Article:
-        side = max((max(p.width, p.height) for p in article.photos), default=self.long_side)
+        if not article.photos:  # its text alone: nothing to make smaller
+            return article
+        side = max(max(p.width, p.height) for p in article.photos)
         while article.size > self._budget and side > MIN_LONG_SIDE:
-            side //= 2
-            article = replace(
-                article, photos=[photo_rules.rescaled(p, side) for p in article.photos]
-            )
+            side = max(side // 2, MIN_LONG_SIDE)
+            smaller = [photo_rules.rescaled(p, side) for p in article.photos]
+            article = replace(article, photos=smaller)
         self.long_side = min(self.long_side, side)
         return article
 
@@ -292,8 +293,9 @@ def markdown(
     photos_note: Callable[[int], str],
 ) -> bytes:
     """The same text as plain UTF-8 Markdown, for the website: user text escaped, so a line of a
-    report never turns into a heading or a link. Each article comes with its number of photos,
-    which are only mentioned (``photos_note``): they are in the Word file."""
+    report never turns into a heading, a list, code, an HTML entity or a Markdown link (a bare
+    address may still be linked by engines that autolink). Each article comes with its number of
+    photos, which are only mentioned (``photos_note``): they are in the Word file."""
     lines = [f"# {_escape(cover)}", ""]
     if subtitle:
         lines += [_escape(subtitle), ""]

@@ -23,6 +23,7 @@ from bot.interactions import Speaker, guild_id, services
 from bot.progress import ProgressReply
 from bot.services.chunks import Progress
 from bot.services.reports import ExportPlan, Published
+from cogs.reports.render import published_credit, published_title
 
 MEGABYTE = 1024 * 1024
 
@@ -30,13 +31,14 @@ MEGABYTE = 1024 * 1024
 def article(language: str, published: Published) -> Article:
     view = published.view
     report = view.report
-    credit = published.credit or t(language, "report.credit.a_member")
     subsidy = None
     if published.subsidy_yen is not None:
         subsidy = t(language, "report.export.subsidy", amount=f"{published.subsidy_yen:,}")
     return Article(
-        title=report.title or t(language, "report.announce.default_title", city=view.trip.city),
-        credit_line=t(language, "report.export.credit_line", credit=credit),
+        title=published_title(language, published),
+        credit_line=t(
+            language, "report.export.credit_line", credit=published_credit(language, published)
+        ),
         place_line=t(
             language,
             "report.export.city_line",

@@ -174,6 +174,17 @@ async def review_post(bot: AssociationBot, message: MessageRef) -> Rendered:
     )
 
 
+def published_title(language: str, published: Published) -> str:
+    """The title a published report goes under (the announcement, the newsletter)."""
+    view = published.view
+    return view.report.title or t(language, "report.announce.default_title", city=view.trip.city)
+
+
+def published_credit(language: str, published: Published) -> str:
+    """The name it is credited to, as its author chose: their name, initials, or "a member"."""
+    return published.credit or t(language, "report.credit.a_member")
+
+
 async def announcement(bot: AssociationBot, message: MessageRef) -> Rendered:
     """The published report: credited only as its author chose (never a mention, which would
     show their Discord name), the subsidy only where they agreed, the photos attached."""
@@ -182,14 +193,13 @@ async def announcement(bot: AssociationBot, message: MessageRef) -> Rendered:
     published = await bot.services.reports.published(guild_id, message["report_id"])
     view = published.view
     report = view.report
-    title = report.title or t(language, "report.announce.default_title", city=view.trip.city)
     embed = discord.Embed(
-        title=clip(title, 256),
+        title=clip(published_title(language, published), 256),
         description=clip(report.body or t(language, "report.erased"), EMBED_DESCRIPTION_LIMIT),
         colour=discord.Colour.blue(),
     )
     if not report.erased:
-        shown = published.credit or t(language, "report.credit.a_member")
+        shown = published_credit(language, published)
         embed.add_field(
             name=t(language, "report.field.by"),
             value=clip(discord.utils.escape_markdown(shown), FIELD_LIMIT),

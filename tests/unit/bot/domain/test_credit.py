@@ -30,3 +30,8 @@ def test_initials_of_latin_names_and_of_kana_readings():
     assert credit.initials("千葉 俊二", "チバ シュンジ") == "C. S."
     assert credit.initials("Émile Zola") == "É. Z."
     assert credit.initials("田中花子") is None  # no reading: the caller credits "a member"
+
+
+def test_initials_of_wo_and_vu_follow_hepburn():
+    assert credit.initials("ヴァレンタイン オサム") == "V. O."
+    assert credit.initials("を") == "O."
