@@ -216,11 +216,13 @@ class ReportService:
         length = rules.measure(text, settings.report_min_units, settings.report_max_units)
         units = length.count
         cleaned: list[Stored] = []
+        if uploads:  # nobody's files are downloaded for a report that cannot be sent
+            async with self._db.read() as conn:
+                trip = await self._reportable_trip(conn, settings, user_id, trip_ref)
+                self._check_latest(await reports.latest_for_trip(conn, trip.trip.id))
         try:
             rules.check_length(length)
             if uploads:
-                async with self._db.read() as conn:  # a stranger's files are never downloaded
-                    await self._reportable_trip(conn, settings, user_id, trip_ref)
                 cleaned = await _clean_photos(uploads)
             refused = None
         except DomainError as error:
