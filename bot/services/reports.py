@@ -206,8 +206,11 @@ class ReportService:
         language: str,
         publication: Publication = UNCHOSEN,
         uploads: Sequence[Upload] = (),
+        *,
+        drop_photos: bool = False,
     ) -> ReportView:
         """Send a report; :class:`KeptAsDraft` when its length or one of its photos is refused.
+        ``drop_photos``: the photos of the report it follows are not kept (new ones still are).
         Photos are checked before they are downloaded (how many, how large), downloaded, and
         cleaned off the event loop, all before the unit of work opens."""
         settings = await self._settings.get(guild_id)
@@ -238,8 +241,9 @@ class ReportService:
                 return trip, None
             self._check_latest(await reports.latest_for_trip(conn, trip.trip.id))
             report = await self._transitions.submit(
-                conn, guild_id, trip.trip, title, text, units, language, publication, cleaned
-            )
+                conn, guild_id, trip.trip, title, text, units, language, publication, cleaned,
+                keep_photos=not drop_photos,
+            )  # fmt: skip
             return trip, report
 
         trip, report = await self._db.run(write)

@@ -89,10 +89,12 @@ class Transitions:
         language: str,
         publication: Publication,
         new_photos: Sequence[Stored] = (),
+        *,
+        keep_photos: bool = True,
     ) -> Report:
         """A report on ``trip``: a new one, or the new text of one sent back for changes (which
         keeps its place in line). A report written again keeps the photos of the one it follows
-        (sent back or rejected) unless ``new_photos`` replace them."""
+        (sent back or rejected) unless ``new_photos`` replace them or ``keep_photos`` is False."""
         now = self._clock.now()
         latest = await reports.latest_for_trip(conn, trip.id)
         if latest is not None and latest.state == report_rules.CHANGES_REQUESTED:
@@ -105,9 +107,10 @@ class Transitions:
                 publication, due_on=trip.report_due,
             )  # fmt: skip
             how = report_rules.SUBMITTED
-            if not new_photos and latest is not None and latest.state == report_rules.REJECTED:
-                await photos.copy(conn, latest.id, report_id)
-        if new_photos:
+            rejected = latest if latest and latest.state == report_rules.REJECTED else None
+            if keep_photos and not new_photos and rejected is not None:
+                await photos.copy(conn, rejected.id, report_id)
+        if new_photos or not keep_photos:
             await photos.replace(conn, report_id, new_photos)
         await reports.drop_draft(conn, guild_id, trip.user_id, trip.id)
         report = await reports.get(conn, guild_id, report_id)

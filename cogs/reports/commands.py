@@ -20,6 +20,7 @@ from bot.interactions import Speaker, guild_id, services
 from bot.services.reports import KeptAsDraft, ReportView
 from cogs.reports.export import export_reports
 from cogs.reports.forms import (
+    DROP_PHOTOS,
     PHOTOS,
     PUBLICATION,
     form_guild,
@@ -132,6 +133,7 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
         values = submitted_values(interaction)
         guild = form_guild(interaction, parse_id(match["guild"]) if match["guild"] else None)
         uploads = submitted_uploads(interaction, PHOTOS)
+        choices = submitted_choices(interaction, PUBLICATION)
         if uploads:  # downloading and cleaning photos takes longer than Discord waits
             await interaction.response.defer(ephemeral=True, thinking=True)
         try:
@@ -142,8 +144,9 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
                 values.get("title"),
                 values.get("body", ""),
                 say.language,
-                credit.from_publication_choices(submitted_choices(interaction, PUBLICATION)),
+                credit.from_publication_choices(choices),
                 uploads,
+                drop_photos=DROP_PHOTOS in choices,
             )
         except KeptAsDraft as refused:
             text = say(refused.key, **refused.params) + "\n" + say("report.kept")

@@ -31,6 +31,7 @@ FORM = re.compile(r"report:form:(?P<trip>[0-9]{1,20})(?::(?P<guild>[0-9]{1,20}))
 REASON = re.compile(r"report:reason:(?P<report>[0-9]{1,20}):(?P<action>nosubsidy|changes|reject)")
 PHOTOS = "photos"
 PUBLICATION = "publication"
+DROP_PHOTOS = "drop_photos"  # a box of the publication group: the earlier photos go
 MODAL_TITLE_LIMIT = 45
 TEXT_DISPLAY_LIMIT = 1_500
 
@@ -105,10 +106,12 @@ def report_modal(
         )
     )
     ticked = credit.choices_of(*form.publication)
+    # With photos from before, one more box: a modal holds five components, all in use.
+    choices = (*credit.CHOICES, DROP_PHOTOS) if form.photos_kept else credit.CHOICES
     publication = discord.ui.CheckboxGroup(
-        custom_id=PUBLICATION, required=False, min_values=0, max_values=len(credit.CHOICES)
+        custom_id=PUBLICATION, required=False, min_values=0, max_values=len(choices)
     )
-    for choice in credit.CHOICES:
+    for choice in choices:
         publication.add_option(
             label=say(f"report.form.publication.{choice}"),
             value=choice,

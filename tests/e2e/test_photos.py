@@ -221,6 +221,14 @@ async def test_a_report_sent_again_keeps_its_photos_unless_new_ones_are_sent(har
     one = [Attachment("one.png", png(), "image/png")]
     await submit(harness, world.member, trip, ENGLISH_400, photos=one)
     assert harness.query("SELECT count(*) FROM report_photos WHERE report_id = ?", (rid,)) == [(1,)]
+    # Sent back once more: the form offers to remove them, and ticked, the report goes without.
+    post = await review_post(harness, rid)
+    modal = await (await harness.click(post, f"report:{rid}:changes", user=world.staff)).modal()
+    await (await harness.submit_modal(modal, {"reason": "No photo."}, user=world.staff)).reply()
+    form = await (await harness.command("report submit", user=world.member, trip=trip)).modal()
+    assert "Remove my earlier photos" in str(form)
+    await submit(harness, world.member, trip, ENGLISH_400, publication=["drop_photos"])
+    assert harness.query("SELECT count(*) FROM report_photos WHERE report_id = ?", (rid,)) == [(0,)]
 
 
 async def test_forgetting_the_member_erases_the_photos_here_and_on_discord(harness: Harness):
