@@ -113,6 +113,39 @@ def _stored_attachment(channel_id: int, sent: dict) -> dict:
     }
 
 
+# Discord's limits on a modal (a type 9 callback), refused with 50035 Invalid Form Body.
+MODAL_COMPONENTS = 5
+MODAL_LIMITS = {"title": 45, "label": 45, "description": 100, "placeholder": 100}
+OPTION_LIMIT = 100  # an option's label, description and value
+
+
+def modal_problems(data: dict) -> list[str]:
+    """What Discord would refuse in a modal: too many components, texts over their limits."""
+    problems = []
+    if len(data.get("title") or "") > MODAL_LIMITS["title"]:
+        problems.append("title")
+    components = data.get("components") or []
+    if len(components) > MODAL_COMPONENTS:
+        problems.append("components")
+
+    def walk(item: dict, path: str) -> None:
+        for key, limit in MODAL_LIMITS.items():
+            if key != "title" and len(item.get(key) or "") > limit:
+                problems.append(f"{path}.{key}")
+        for number, option in enumerate(item.get("options") or []):
+            for key in ("label", "description", "value"):
+                if len(option.get(key) or "") > OPTION_LIMIT:
+                    problems.append(f"{path}.options.{number}.{key}")
+        for number, child in enumerate(item.get("components") or []):
+            walk(child, f"{path}.components.{number}")
+        if isinstance(item.get("component"), dict):
+            walk(item["component"], f"{path}.component")
+
+    for number, component in enumerate(components):
+        walk(component, f"components.{number}")
+    return problems
+
+
 class FakeDiscord:
     """``now``: the time Discord stamps on messages (default: the real time); the playground
     passes the bot's clock, so that a day moved forward shows on the messages too."""
@@ -500,6 +533,10 @@ class FakeDiscord:
     def _interaction_callback(self, token: str, body: dict) -> web.Response:
         kind = body["type"]
         interaction = self.interactions[token]
+        if kind == 9 and (problems := modal_problems(body.get("data") or {})):
+            return json_response(
+                {"message": "Invalid Form Body", "code": 50035, "errors": problems}, 400
+            )
         reply: dict[str, Any] = {"type": kind}
         if kind in (4, 5, 7):  # message, deferred message, update message
             data = body.get("data") or {}

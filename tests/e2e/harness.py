@@ -100,6 +100,7 @@ class Interaction:
         """The modal the bot opened in answer (its title, custom_id and components)."""
         callback = await self.callback(timeout)
         assert callback.body["type"] == 9, f"expected a modal, got {callback.body}"
+        assert callback.status < 300, f"Discord refused the modal: {callback.status}"
         return callback.body["data"]
 
     def followups(self) -> list[Message]:
