@@ -98,7 +98,7 @@ def test_a_smaller_copy_keeps_the_shape():
 def test_a_broken_exif_block_leaves_the_photo_as_it_is_without_it():
     """A phone app that wrote a damaged EXIF block: orientation cannot be read (Pillow raises
     TypeError in exif_transpose), the pixels are still a photo."""
-    data = (Path(__file__).parent / "data" / "broken-exif.jpg").read_bytes()
+    data = (Path(__file__).parent / "fixtures" / "broken-exif.jpg").read_bytes()
     with pytest.raises(TypeError):
         ImageOps.exif_transpose(Image.open(io.BytesIO(data)))
     photo = photos.clean("broken.jpg", data)
