@@ -130,6 +130,14 @@ class BadRequest(Exception):
     """What the page sent is not what the page sends."""
 
 
+def _options(body: dict) -> dict:
+    """A command's options as the page sent them: an object of name to value."""
+    options = body.get("options") or {}
+    if not isinstance(options, dict):
+        raise BadRequest("options must be an object")
+    return options
+
+
 def _text(body: dict, key: str) -> str:
     value = body.get(key)
     if not isinstance(value, str):
@@ -222,30 +230,24 @@ class Api:
     # ------------------------------------------------------------- what a person does
     async def command(self, request: web.Request) -> web.Response:
         body, files = await _form(request)
-        options = body.get("options") or {}
-        if not isinstance(options, dict):
-            raise BadRequest("options must be an object")
         outcome = await self.client.command(
             _text(body, "person"),
             _text(body, "language"),
             _text(body, "channel"),
             _text(body, "command"),
-            options,
+            _options(body),
             {name: uploads[0] for name, uploads in files.items() if uploads},
         )
         return web.json_response(outcome.payload())
 
     async def autocomplete(self, request: web.Request) -> web.Response:
         body = await _json(request)
-        options = body.get("options") or {}
-        if not isinstance(options, dict):
-            raise BadRequest("options must be an object")
         choices = await self.client.autocomplete(
             _text(body, "person"),
             _text(body, "language"),
             _text(body, "channel"),
             _text(body, "command"),
-            options,
+            _options(body),
             _text(body, "focused"),
         )
         return web.json_response({"choices": choices})
