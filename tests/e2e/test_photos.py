@@ -16,6 +16,7 @@ from tests.e2e.reporting import (
     ENGLISH_400,
     announcements,
     finished_trip,
+    member_with_trip,
     report_id,
     review_post,
     submit,
@@ -258,3 +259,18 @@ async def test_forgetting_the_member_erases_the_photos_here_and_on_discord(harne
     assert announcement["attachments"] == [] and NAME not in Message(announcement).text
     post = await review_post(harness, rid)
     assert post.data["attachments"] == []
+
+
+async def test_a_member_is_told_when_their_initials_cannot_be_made(harness: Harness):
+    """A name in kanji with no reading has no initials: the member, who chose them, is told
+    the report will be credited as "a member" (and one who chose nothing is not)."""
+    world = harness.world
+    await harness.configure()
+    options = {"user": world.member, "name": "田中花子", "since": since(harness)}
+    await harness.ask("member add", user=world.staff, options=options)
+    trip = await finished_trip(harness, world.member)
+    receipt = await submit(harness, world.member, trip, ENGLISH_400, publication=["initials"])
+    assert "so you will be credited as “a member”" in receipt.content, receipt.content
+    other = await member_with_trip(harness, world.member2)
+    plain = await submit(harness, world.member2, other, ENGLISH_400, publication=[])
+    assert "credited as" not in plain.content
