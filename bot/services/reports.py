@@ -440,20 +440,40 @@ class ReportService:
 
         return await self._db.run(read, write=False)
 
-    async def _published(
-        self, conn: Connection, view: ReportView, previews: bool = False
-    ) -> Published:
-        report = view.report
+    async def credited_as(self, guild_id: int, report_id: int) -> str | None:
+        """The name or initials the report is printed under; None: "a member" (so chosen, or
+        the registry has nothing to print)."""
+
+        async def read(conn: Connection) -> str | None:
+            report = await reports.get(conn, guild_id, report_id)
+            if report is None:
+                raise DomainError("report.unknown")
+            return (await self._credit(conn, report))[2]
+
+        return await self._db.run(read, write=False)
+
+    async def _credit(
+        self, conn: Connection, report: Report
+    ) -> tuple[str | None, str | None, str | None]:
+        """(the registry's name, the membership number, what is printed as the author chose):
+        none of them once the author's data was erased."""
         naming = await members.naming_of(conn, report.guild_id, report.user_id)
         name, reading = (naming[0], naming[1]) if naming else (None, None)
         number = await members.latest_number(conn, report.guild_id, report.user_id)
         if report.erased or await members.forgotten(conn, report.guild_id, report.user_id):
-            name = reading = number = None
+            return None, None, None
         shown = None
         if name and report.credit == credit.FULL_NAME:
             shown = name
         elif name and report.credit == credit.INITIALS:
             shown = credit.initials(name, reading)
+        return name, number, shown
+
+    async def _published(
+        self, conn: Connection, view: ReportView, previews: bool = False
+    ) -> Published:
+        report = view.report
+        name, number, shown = await self._credit(conn, report)
         amount = None
         if report.mention_subsidy and report.state == rules.APPROVED and not report.erased:
             amount = await ledger.granted_amount(conn, report.id)

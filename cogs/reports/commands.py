@@ -166,10 +166,12 @@ class Reports(commands.GroupCog, group_name="report", group_description="Reports
         text = say(key, id=view.report.id, trip=trip, length=length)
         if view.report.late:
             text += "\n" + say("report.received_late", day=view.report.due_on)
-        if view.report.credit != credit.ANONYMOUS:
-            published = await services(interaction).reports.published(guild, view.report.id)
-            if published.credit is None:  # no name, or no initials to make from it
-                text += "\n" + say("report.credit.fell_back")
+        name_chosen = view.report.credit != credit.ANONYMOUS
+        if (
+            name_chosen
+            and await services(interaction).reports.credited_as(guild, view.report.id) is None
+        ):
+            text += "\n" + say("report.credit.fell_back")  # no name, or no initials from it
         await say.send(text)
 
     async def reason_submitted(
